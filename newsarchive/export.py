@@ -1,0 +1,66 @@
+"""Write archived records as JSON Lines, JSON or CSV, atomically, with Chinese kept as UTF-8."""
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import fields
+from pathlib import Path
+from typing import IO, Any
+
+from scrapy.exporters import BaseItemExporter, CsvItemExporter, JsonItemExporter, JsonLinesItemExporter
+
+from newsarchive.items import Article
+
+FORMATS = ("jsonl", "json", "csv")
+EXPORT_FIELDS = [field.name for field in fields(Article)] + ["aliases"]
+
+
+def _exporter(format: str, file: IO[bytes]) -> BaseItemExporter:
+    options = {"encoding": "utf-8", "fields_to_export": EXPORT_FIELDS}
+    if format == "jsonl":
+        return JsonLinesItemExporter(file, **options)
+    if format == "json":
+        return JsonItemExporter(file, indent=2, **options)
+    return CsvItemExporter(file, **options)
+
+
+def _flat(record: dict[str, Any]) -> dict[str, Any]:
+    """CSV cells: lists and objects as JSON, since paragraphs contain the commas a join would use."""
+    return {key: json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else value
+            for key, value in record.items()}
+
+
+def write_records(records: Iterable[dict[str, Any]], format: str, file: IO[bytes]) -> int:
+    """Export records to an open binary file; returns how many were written."""
+    exporter = _exporter(format, file)
+    exporter.start_exporting()
+    count = 0
+    for record in records:
+        exporter.export_item(_flat(record) if format == "csv" else record)
+        count += 1
+    exporter.finish_exporting()
+    return count
+
+
+@contextmanager
+def atomic_output(path: str | None):
+    """A binary file that replaces `path` only once fully written; stdout for None or `-`."""
+    if path in (None, "-"):
+        yield sys.stdout.buffer
+        sys.stdout.flush()
+        return
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            yield file
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        os.unlink(temporary)
+        raise

@@ -1,0 +1,136 @@
+"""What every page object shares: the response, meta tags, paragraphs and item assembly."""
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import ClassVar
+from urllib.parse import urlsplit
+
+from parsel import Selector, SelectorList
+from scrapy.http import TextResponse
+
+from newsarchive.items import Article
+from newsarchive.text import clean_text, parse_cn_datetime
+
+# Text of an element without the CSS and scripts some editors leave inside the body.
+VISIBLE_TEXT = ".//text()[not(ancestor::style) and not(ancestor::script)]"
+_LABELLED = r"(?:{labels})[^\S\n]*[:：][^\S\n]*"  # spaces around the colon, not line breaks
+
+
+def element_text(element: Selector) -> str:
+    return clean_text("".join(element.xpath(VISIBLE_TEXT).getall())) or ""
+
+
+def paragraph_texts(container: SelectorList) -> list[str]:
+    """Non-empty texts of the <p> elements of a body container, in order."""
+    texts = (element_text(p) for p in container.xpath(".//p[not(ancestor::p)]"))
+    return [text for text in texts if text]
+
+
+def labelled_value(text: str, labels: str, stop: str = r"[\s【\[]") -> str | None:
+    """The value after `标签：` in a line such as `发布时间：… 来源：… 【打印】`.
+
+    `labels` is a regex alternation (`来源|信息来源`); the value runs up to whitespace or a
+    bracket by default. Returns "" when the label is there with nothing after it, None when the
+    label is absent.
+    """
+    match = re.search(_LABELLED.format(labels=labels) + rf"((?:(?!{stop}).)*)", text)
+    return match.group(1).strip() if match else None
+
+
+@dataclass
+class ArticlePage:
+    """Base of the page objects: a response in, an Article out, no I/O."""
+
+    response: TextResponse
+    kind: str | None = None
+
+    name: ClassVar[str] = "base"
+    default_kind: ClassVar[str | None] = None
+
+    def is_article(self) -> bool:
+        return bool(self.title()) and bool(self.paragraphs() or self.images())
+
+    def site(self) -> str:
+        return urlsplit(self.response.url).hostname or ""
+
+    def meta(self) -> dict[str, str]:
+        return dict(self._meta_tags)
+
+    @cached_property
+    def _meta_tags(self) -> dict[str, str]:
+        """Every named meta tag, first occurrence wins, names as the page writes them."""
+        tags: dict[str, str] = {}
+        for tag in self.response.xpath("//meta[@name]"):
+            tags.setdefault(tag.attrib["name"].strip(), tag.attrib.get("content", "").strip())
+        return tags
+
+    @cached_property
+    def _meta_by_lower_name(self) -> dict[str, str]:
+        tags: dict[str, str] = {}
+        for name, content in self._meta_tags.items():
+            tags.setdefault(name.lower(), content)
+        return tags
+
+    def meta_value(self, name: str) -> str | None:
+        """A meta tag's content by case-insensitive name (`PubDate`, `pubdate`), or None."""
+        return clean_text(self._meta_by_lower_name.get(name.lower()))
+
+    def html_title(self) -> str | None:
+        return clean_text(self.response.xpath("//title/text()").get())
+
+    def site_name(self) -> str | None:
+        return None
+
+    def title(self) -> str | None:
+        return self.html_title()
+
+    def published_at_raw(self) -> str | None:
+        return None
+
+    def published_at(self) -> str | None:
+        return parse_cn_datetime(self.published_at_raw())
+
+    def source(self) -> str | None:
+        return None
+
+    def author(self) -> str | None:
+        return None
+
+    def category(self) -> str | None:
+        return None
+
+    def paragraphs(self) -> list[str]:
+        return []
+
+    def images(self) -> list[str]:
+        return []
+
+    def original_url(self) -> str | None:
+        return None
+
+    def absolute_urls(self, sources: list[str]) -> list[str]:
+        return [self.response.urljoin(src.strip()) for src in sources if src.strip()]
+
+    def to_item(self) -> Article:
+        paragraphs = self.paragraphs()
+        return Article(
+            url=self.response.url,
+            kind=self.kind or self.default_kind,
+            site=self.site(),
+            site_name=self.site_name(),
+            title=self.title(),
+            published_at=self.published_at(),
+            published_at_raw=self.published_at_raw(),
+            source=self.source(),
+            author=self.author(),
+            category=self.category(),
+            paragraphs=paragraphs,
+            body="\n".join(paragraphs),
+            images=self.images(),
+            original_url=self.original_url(),
+            meta=self.meta(),
+            encoding=self.response.encoding,
+            http_status=self.response.status,
+            parser=self.name,
+        )

@@ -1,0 +1,53 @@
+"""Record-level rules shared by pipelines and the CLI: completing, validating, the JSON Schema."""
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from itemadapter import ItemAdapter
+from jsonschema import Draft202012Validator
+
+from newsarchive.items import Article
+from newsarchive.text import clean_text, content_hash
+
+SCHEMA_PATH = Path(__file__).with_name("schema") / "article.schema.json"
+TEXT_FIELDS = ("site_name", "title", "published_at_raw", "source", "author", "category")
+
+
+def article_schema() -> dict[str, Any]:
+    """The JSON Schema of an Article record, generated from the dataclass and its docstrings."""
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Article"}
+    return schema | ItemAdapter.get_json_schema(Article)
+
+
+def normalize(adapter: ItemAdapter, fetched_at: str | None) -> None:
+    """Complete the fields derived from the page: trimmed texts, body, site, hash, fetch time."""
+    for name in TEXT_FIELDS:
+        adapter[name] = clean_text(adapter[name])
+    paragraphs = [text for text in map(clean_text, adapter["paragraphs"]) if text]
+    adapter["paragraphs"] = paragraphs
+    adapter["body"] = "\n".join(paragraphs)
+    adapter["site"] = adapter["site"] or urlsplit(adapter["url"]).hostname
+    adapter["content_hash"] = content_hash(paragraphs)
+    adapter["fetched_at"] = adapter["fetched_at"] or fetched_at
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(article_schema())
+
+
+def validation_errors(record: dict[str, Any]) -> list[str]:
+    """Why a record cannot be archived; empty when it can."""
+    errors = [
+        f"{'.'.join(map(str, error.absolute_path)) or 'record'}: {error.message}"
+        for error in _validator().iter_errors(record)
+    ]
+    if record.get("kind") is None:
+        errors.append("kind: not set")
+    if not record.get("title"):
+        errors.append("title: empty")
+    if not record.get("body") and not record.get("images"):
+        errors.append("body: no text and no images")
+    return errors

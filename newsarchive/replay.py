@@ -1,0 +1,145 @@
+"""Serves a samples directory on 127.0.0.1 as an HTTP proxy, for offline crawls and tests.
+
+A crawl sends each request for `http://HOST/PATH` to this server, which answers with the
+bytes stored at `DIR/HOST/PATH` and the headers of the `.headers.json` beside them, so records
+keep their real URLs. Anything not stored answers 404, as a vanished page would.
+The standard library server suffices: it only reads files, and Twisted's would tie it to a
+reactor that the crawl owns.
+"""
+
+import json
+import logging
+import mimetypes
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+logger = logging.getLogger(__name__)
+
+HEADERS_SUFFIX = ".headers.json"
+EXPECTED_SUFFIX = ".expected.json"
+SIDECAR_SUFFIXES = (HEADERS_SUFFIX, EXPECTED_SUFFIX)
+QUERY_MARK = "%3F"  # `?` in a stored file name: index.php?c=show&id=1 -> index.php%3Fc=show&id=1
+
+
+def sample_path(root: Path, url: str) -> Path | None:
+    """Where the page for `url` is stored under `root`, or None if the URL cannot be stored.
+
+    A path ending in `/` is stored as `index.html`; the query string stays in the file name.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    path = unquote(parts.path) or "/"
+    if path.endswith("/"):
+        path += "index.html"
+    name = path.lstrip("/") + (QUERY_MARK + parts.query if parts.query else "")
+    host_dir = (root / parts.hostname).resolve()
+    candidate = (host_dir / name).resolve()
+    if not candidate.is_relative_to(host_dir):
+        return None
+    return candidate
+
+
+_HOST_NAME = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)+$")
+
+
+def sample_url(page: Path) -> str | None:
+    """The URL a stored page was served at, read from its path (`…/HOST/PATH`), if it has one."""
+    parts = page.resolve().parts
+    for index in range(len(parts) - 2, 0, -1):
+        if _HOST_NAME.match(parts[index]):
+            path = "/".join(parts[index + 1:]).replace(QUERY_MARK, "?", 1)
+            if path == "index.html" or path.endswith("/index.html"):
+                path = path.removesuffix("index.html")
+            return f"http://{parts[index]}/{path}"
+    return None
+
+
+def stored_headers(page: Path) -> tuple[int, dict[str, str]]:
+    """Status and headers recorded for a page, or 200 with a content type guessed from its name."""
+    sidecar = page.with_name(page.name + HEADERS_SUFFIX)
+    if sidecar.exists():
+        recorded = json.loads(sidecar.read_text(encoding="utf-8"))
+        return int(recorded.get("status", 200)), dict(recorded.get("headers", {}))
+    guessed, _ = mimetypes.guess_type(page.name.split(QUERY_MARK)[0])
+    if guessed is None or "php" in guessed:
+        guessed = "text/html"
+    return 200, {"Content-Type": guessed}
+
+
+class ReplayHandler(BaseHTTPRequestHandler):
+    """Answers proxy requests (`GET http://host/path`) and direct ones (`GET /host/path`)."""
+
+    protocol_version = "HTTP/1.1"  # keep-alive: a crawl reuses its connection to the proxy
+    server: "ReplayServer"
+
+    def do_GET(self) -> None:
+        self._answer(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._answer(send_body=False)
+
+    def do_CONNECT(self) -> None:
+        self._send(501, {"Content-Type": "text/plain; charset=utf-8"},
+                   b"replay serves http:// pages only\n", send_body=True)
+
+    def _answer(self, send_body: bool) -> None:
+        url = self.path if "://" in self.path else "http:/" + self.path
+        page = sample_path(self.server.root, url)
+        if page is None or not page.is_file() or page.name.endswith(SIDECAR_SUFFIXES):
+            self._send(404, {"Content-Type": "text/html; charset=utf-8"},
+                       b"<html><body><h1>404 Not Found</h1></body></html>", send_body)
+            return
+        status, headers = stored_headers(page)
+        self._send(status, headers, page.read_bytes(), send_body)
+
+    def _send(self, status: int, headers: dict[str, str], body: bytes, send_body: bool) -> None:
+        self.send_response_only(status)
+        for name, value in headers.items():
+            if name.lower() not in ("content-length", "transfer-encoding", "connection"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args) -> None:
+        logger.debug("replay: " + format, *args)
+
+
+class ReplayServer(ThreadingHTTPServer):
+    """The replay proxy; `with ReplayServer(root) as server:` serves in a background thread."""
+
+    daemon_threads = True
+
+    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0):
+        self.root = Path(root).resolve()
+        if not self.root.is_dir():
+            raise FileNotFoundError(f"replay directory not found: {root}")
+        super().__init__((host, port), ReplayHandler)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def proxy_url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> "ReplayServer":
+        self._thread = threading.Thread(target=self.serve_forever, name="replay", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+        if self._thread:
+            self._thread.join()
+
+    def __enter__(self) -> "ReplayServer":
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()

@@ -1,0 +1,53 @@
+"""Every setting newsarchive uses, with its default. Environment variables are read here only."""
+
+import os
+
+BOT_NAME = "newsarchive"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# Crawl politely: these are small public-interest sites.
+USER_AGENT = "newsarchive/0.1 (+https://github.com/newsarchive/newsarchive)"
+ROBOTSTXT_OBEY = True
+DOWNLOAD_DELAY = 1.0
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_TIMES = 2
+DOWNLOAD_TIMEOUT = 30
+# Gov pages are small; anything this large is not an article and is not archived.
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+
+DOWNLOADER_MIDDLEWARES = {
+    # Before HttpProxyMiddleware (750), so replayed requests look like proxied ones.
+    "newsarchive.middlewares.ReplayProxyMiddleware": 740,
+}
+
+# Order: complete derived fields, reject broken records, drop what the archive already holds,
+# then store; 400 is left for the reprint check, which needs both records stored.
+ITEM_PIPELINES = {
+    "pipelines.normalize.NormalizePipeline": 100,
+    "pipelines.validate.ValidatePipeline": 200,
+    "pipelines.dedupe.DedupePipeline": 300,
+    "pipelines.store.StorePipeline": 500,
+}
+
+EXTENSIONS = {
+    "newsarchive.progress.ProgressExtension": 500,
+}
+
+FEED_EXPORT_ENCODING = "utf-8"  # Chinese stays readable in feeds, never \u escapes
+LOG_LEVEL = os.environ.get("NEWSARCHIVE_LOG_LEVEL", "INFO")
+
+# The archive directory (SQLite database inside); the store and dedupe pipelines need it.
+NEWSARCHIVE_ARCHIVE = os.environ.get("NEWSARCHIVE_ARCHIVE", "archive")
+# Proxy URL of a running replay server (`newsarchive replay`); empty to fetch from the web.
+NEWSARCHIVE_REPLAY_PROXY = os.environ.get("NEWSARCHIVE_REPLAY_PROXY", "")
+# Column list pages the xunrui spider starts from (its `start` argument overrides them).
+NEWSARCHIVE_XUNRUI_START_URLS = [
+    "http://zjifz.org.cn/",
+    "http://zjifz.org.cn/list-zjsp.html",
+]
+# Progress lines on stderr while crawling, every this many seconds (0 turns them off).
+NEWSARCHIVE_PROGRESS_INTERVAL = float(os.environ.get("NEWSARCHIVE_PROGRESS_INTERVAL", "0"))

@@ -1,0 +1,336 @@
+"""The archive: one SQLite database (WAL) of JSON records, versions, aliases, links, runs, failures."""
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+from w3lib.url import canonicalize_url
+
+DATABASE_NAME = "archive.sqlite3"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    url TEXT PRIMARY KEY,           -- canonical URL
+    kind TEXT, site TEXT, published_at TEXT, content_hash TEXT,
+    record TEXT NOT NULL,           -- the Article as JSON
+    first_seen_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, first_run INTEGER, last_run INTEGER
+);
+CREATE INDEX IF NOT EXISTS records_by_hash ON records (site, kind, content_hash);
+CREATE TABLE IF NOT EXISTS versions (
+    url TEXT NOT NULL, version INTEGER NOT NULL, content_hash TEXT, record TEXT NOT NULL,
+    seen_at TEXT NOT NULL, run INTEGER, PRIMARY KEY (url, version)
+);
+CREATE TABLE IF NOT EXISTS aliases (
+    alias TEXT PRIMARY KEY, url TEXT NOT NULL, seen_at TEXT NOT NULL, run INTEGER
+);
+CREATE TABLE IF NOT EXISTS links (
+    reprint_url TEXT PRIMARY KEY, original_url TEXT NOT NULL, seen_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY, spider TEXT, started_at TEXT NOT NULL, finished_at TEXT,
+    finish_reason TEXT, stats TEXT
+);
+CREATE TABLE IF NOT EXISTS failures (
+    id INTEGER PRIMARY KEY, run INTEGER, url TEXT NOT NULL, stage TEXT NOT NULL,
+    reason TEXT NOT NULL, detail TEXT, http_status INTEGER, referer TEXT, at TEXT NOT NULL
+);
+"""
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def canonical(url: str) -> str:
+    return canonicalize_url(url, keep_fragments=False)
+
+
+def preferred(url: str, other: str) -> bool:
+    """Whether `url` should be the record's URL rather than `other` (the alias).
+
+    A static URL beats a dynamic one (`show-1.html` over `index.php?c=show&id=1`), then the
+    shorter, then the smaller: the same pages give the same records whatever the crawl order.
+    """
+    def rank(candidate: str) -> tuple[bool, int, str]:
+        return ("?" in candidate, len(candidate), candidate)
+    return rank(url) < rank(other)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What saving a record did: `new`, `changed` (a new version of its URL), `unchanged`,
+    `alias` (stored under another URL) or `moved` (it took over from a less preferred URL)."""
+
+    outcome: str
+    url: str
+
+
+class Archive:
+    """An archive directory; one connection, committed after every write so a crash loses nothing."""
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.path = self.directory / DATABASE_NAME
+        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across app crashes
+        self.db.execute("PRAGMA busy_timeout=10000")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Archive":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    # Records ------------------------------------------------------------------------------
+
+    def record_url(self, url: str) -> str | None:
+        """The stored record URL for `url`, following aliases; None if unknown."""
+        key = canonical(url)
+        row = self.db.execute("SELECT url FROM records WHERE url = ?", (key,)).fetchone()
+        if row:
+            return row["url"]
+        row = self.db.execute("SELECT url FROM aliases WHERE alias = ?", (key,)).fetchone()
+        return row["url"] if row else None
+
+    def content_hash_of(self, url: str) -> str | None:
+        row = self.db.execute(
+            "SELECT content_hash FROM records WHERE url = ?", (canonical(url),)
+        ).fetchone()
+        return row["content_hash"] if row else None
+
+    def same_content(self, record: dict[str, Any]) -> str | None:
+        """URL of a stored record of the same site and kind with the same body, if any."""
+        if not record.get("content_hash") or not record.get("body"):
+            return None
+        row = self.db.execute(
+            "SELECT url FROM records WHERE site = ? AND kind = ? AND content_hash = ? AND url != ?",
+            (record["site"], record["kind"], record["content_hash"], canonical(record["url"])),
+        ).fetchone()
+        return row["url"] if row else None
+
+    def classify(self, record: dict[str, Any]) -> Stored:
+        """What saving `record` would do, without doing it.
+
+        `unchanged`: its URL (or an alias of it) is stored with the same body. `changed`: its URL
+        is stored with another body. `alias`: the same body is stored under a preferred URL of the
+        same site and kind. `new`: anything else.
+        """
+        key = canonical(record["url"])
+        row = self.db.execute("SELECT content_hash FROM records WHERE url = ?", (key,)).fetchone()
+        if row:
+            same = row["content_hash"] == record.get("content_hash")
+            return Stored("unchanged" if same else "changed", key)
+        other = self.same_content(record)
+        if other and not preferred(key, other):
+            return Stored("alias", other)
+        return Stored("new", key)
+
+    def save(self, record: dict[str, Any], run: int | None = None) -> Stored:
+        """Store a record as new, as a new version of its URL, or as an alias; see classify()."""
+        key, now = canonical(record["url"]), utc_now()
+        with self.db:
+            self.db.execute("BEGIN")
+            decision = self.classify(record)
+            if decision.outcome == "alias":
+                self._alias(key, decision.url, now, run)
+            if decision.outcome in ("unchanged", "alias"):
+                self._touch(decision.url, now, run)
+                return decision
+            moved = decision.outcome == "new" and self._replace_same_content(record, key, now, run)
+            self._write(key, record, now, run, is_new=decision.outcome == "new")
+            if record.get("kind") == "reprint":
+                self._link(record, now)
+            return Stored("moved", key) if moved else decision
+
+    def touch(self, url: str, run: int | None = None) -> None:
+        """Note that a stored record (or its alias) was seen again in `run`."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self._touch(self.record_url(url) or canonical(url), utc_now(), run)
+
+    def _touch(self, key: str, now: str, run: int | None) -> None:
+        self.db.execute(
+            "UPDATE records SET last_seen_at = ?, last_run = ? WHERE url = ?", (now, run, key)
+        )
+
+    def _write(self, key: str, record: dict[str, Any], now: str, run: int | None, is_new: bool):
+        self.db.execute("DELETE FROM aliases WHERE alias = ?", (key,))  # now a page of its own
+        document = json.dumps(record, ensure_ascii=False)
+        values = (record.get("kind"), record.get("site"), record.get("published_at"),
+                  record.get("content_hash"), document, now, run, key)
+        if is_new:
+            self.db.execute(
+                "INSERT INTO records (kind, site, published_at, content_hash, record, last_seen_at,"
+                " last_run, url, first_seen_at, first_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                values + (now, run),
+            )
+        else:
+            self.db.execute(
+                "UPDATE records SET kind = ?, site = ?, published_at = ?, content_hash = ?,"
+                " record = ?, last_seen_at = ?, last_run = ? WHERE url = ?",
+                values,
+            )
+        version = self.db.execute(
+            "SELECT COALESCE(MAX(version), 0) + 1 FROM versions WHERE url = ?", (key,)
+        ).fetchone()[0]
+        self.db.execute(
+            "INSERT INTO versions (url, version, content_hash, record, seen_at, run)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (key, version, record.get("content_hash"), document, now, run),
+        )
+
+    def _replace_same_content(self, record: dict[str, Any], key: str, now: str,
+                              run: int | None) -> bool:
+        """If this body is stored under a less preferred URL, that URL becomes an alias of `key`."""
+        other = self.same_content(record)
+        if other is None:
+            return False
+        self.db.execute("DELETE FROM records WHERE url = ?", (other,))
+        self.db.execute("UPDATE versions SET url = ? WHERE url = ?", (key, other))
+        self.db.execute("UPDATE aliases SET url = ? WHERE url = ?", (key, other))
+        self.db.execute("UPDATE links SET reprint_url = ? WHERE reprint_url = ?", (key, other))
+        self._alias(other, key, now, run)
+        return True
+
+    def add_alias(self, alias: str, url: str, run: int | None = None) -> None:
+        """Record that `alias` serves the same article as the stored record `url`."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self._alias(canonical(alias), canonical(url), utc_now(), run)
+
+    def _alias(self, alias: str, url: str, now: str, run: int | None) -> None:
+        self.db.execute(
+            "INSERT INTO aliases (alias, url, seen_at, run) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (alias) DO UPDATE SET url = excluded.url",
+            (alias, url, now, run),
+        )
+
+    def _link(self, record: dict[str, Any], now: str) -> None:
+        key = canonical(record["url"])
+        if record.get("original_url"):
+            self.db.execute(
+                "INSERT INTO links (reprint_url, original_url, seen_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (reprint_url) DO UPDATE SET original_url = excluded.original_url",
+                (key, record["original_url"], now),
+            )
+        else:
+            self.db.execute("DELETE FROM links WHERE reprint_url = ?", (key,))
+
+    def records(self, kind: str | None = None, site: str | None = None,
+                since: str | None = None) -> Iterator[dict[str, Any]]:
+        """Stored records, oldest publication first; `since` keeps those published on or after it."""
+        clauses, params = [], []
+        for column, value in (("kind", kind), ("site", site)):
+            if value:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if since:
+            clauses.append("substr(published_at, 1, 10) >= ?")
+            params.append(since)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        query = f"SELECT url, record FROM records {where} ORDER BY published_at, url"
+        aliases = self._aliases_by_url()
+        for row in self.db.execute(query, params):
+            record = json.loads(row["record"])
+            record["aliases"] = aliases.get(row["url"], [])
+            yield record
+
+    def _aliases_by_url(self) -> dict[str, list[str]]:
+        by_url: dict[str, list[str]] = {}
+        for row in self.db.execute("SELECT alias, url FROM aliases ORDER BY alias"):
+            by_url.setdefault(row["url"], []).append(row["alias"])
+        return by_url
+
+    def versions(self, url: str) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT record FROM versions WHERE url = ? ORDER BY version", (canonical(url),)
+        )
+        return [json.loads(row["record"]) for row in rows]
+
+    def links(self) -> list[dict[str, Any]]:
+        """Each reprint with the original it names and what became of that original.
+
+        `original_status` is `stored` (with the record URL it resolved to, aliases followed),
+        `failed` (with the reason of the latest failure) or `not_fetched`.
+        """
+        result = []
+        for row in self.db.execute("SELECT reprint_url, original_url FROM links ORDER BY reprint_url"):
+            link = dict(row)
+            stored = self.record_url(row["original_url"])
+            failure = None if stored else self.latest_failure(row["original_url"])
+            link["original_record"] = stored
+            link["original_status"] = "stored" if stored else "failed" if failure else "not_fetched"
+            link["original_failure"] = failure["reason"] if failure else None
+            result.append(link)
+        return result
+
+    # Runs and failures --------------------------------------------------------------------
+
+    def start_run(self, spider: str) -> int:
+        with self.db:
+            self.db.execute("BEGIN")
+            cursor = self.db.execute(
+                "INSERT INTO runs (spider, started_at) VALUES (?, ?)", (spider, utc_now())
+            )
+        return int(cursor.lastrowid)
+
+    def finish_run(self, run: int, finish_reason: str, stats: dict[str, Any]) -> None:
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute(
+                "UPDATE runs SET finished_at = ?, finish_reason = ?, stats = ? WHERE id = ?",
+                (utc_now(), finish_reason, json.dumps(stats, ensure_ascii=False, default=str), run),
+            )
+
+    def run(self, run: int) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM runs WHERE id = ?", (run,)).fetchone()
+        if row is None:
+            return None
+        result = dict(row)
+        result["stats"] = json.loads(result["stats"] or "{}")
+        return result
+
+    def last_run(self) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT MAX(id) FROM runs").fetchone()
+        return self.run(row[0]) if row[0] is not None else None
+
+    def add_failure(self, url: str, stage: str, reason: str, detail: str | None = None,
+                    http_status: int | None = None, referer: str | None = None,
+                    run: int | None = None) -> None:
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute(
+                "INSERT INTO failures (run, url, stage, reason, detail, http_status, referer, at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (run, url, stage, reason, detail, http_status, referer, utc_now()),
+            )
+
+    def failures(self, run: int | None = None) -> list[dict[str, Any]]:
+        query, params = "SELECT * FROM failures", ()
+        if run is not None:
+            query, params = query + " WHERE run = ?", (run,)
+        return [dict(row) for row in self.db.execute(query + " ORDER BY id", params)]
+
+    def latest_failure(self, url: str) -> dict[str, Any] | None:
+        row = self.db.execute(
+            "SELECT * FROM failures WHERE url = ? ORDER BY id DESC LIMIT 1", (url,)
+        ).fetchone()
+        return dict(row) if row else None
+
+    def counts(self) -> dict[str, int]:
+        """Number of records of each kind, plus aliases and links."""
+        counts = {row["kind"]: row["n"] for row in
+                  self.db.execute("SELECT kind, COUNT(*) AS n FROM records GROUP BY kind")}
+        for table in ("aliases", "links"):
+            counts[table] = self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        return counts

@@ -1,0 +1,16 @@
+"""Complete each article's derived fields before it is checked and stored."""
+
+from itemadapter import ItemAdapter
+
+from newsarchive.items import Article
+from newsarchive.records import normalize
+from newsarchive.store import utc_now
+
+
+class NormalizePipeline:
+    """Trim texts and fill body, site, content_hash and fetched_at."""
+
+    def process_item(self, item):
+        if isinstance(item, Article):
+            normalize(ItemAdapter(item), fetched_at=utc_now())
+        return item

@@ -1,0 +1,1 @@
+"""Spiders: they decide what to fetch next and hand each page to its parser."""
