@@ -1,6 +1,7 @@
 """The `newsarchive` command: crawl, export, parse and replay."""
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -56,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--kind", choices=["reprint", "original"],
                        help="role of the page (default: the parser family's)")
 
+    sub.add_parser("schema", help="print the JSON Schema of a record",
+                   description="Print the JSON Schema of the Article record that crawls store "
+                   "and exports write.")
+
     replay = sub.add_parser("replay", help="serve a samples directory as an HTTP proxy",
                             description="Serve DIR on 127.0.0.1 as an HTTP proxy in the foreground, "
                             "for scrapy shell, curl -x or a browser. Ctrl-C stops it.")
@@ -72,12 +77,13 @@ def main(argv: list[str] | None = None) -> int:
             "export": commands.export,
             "parse": commands.parse,
             "replay": commands.replay,
+            "schema": commands.schema,
         }[args.command](args)
     except commands.UserError as error:
         print(f"newsarchive {args.command}: {error}", file=sys.stderr)
         return commands.EXIT_ERROR
     except BrokenPipeError:  # `newsarchive export | head`: the reader has all it wants
-        sys.stderr.close()
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit flush
         return commands.EXIT_OK
 
 

@@ -15,7 +15,7 @@ from scrapy.settings import Settings
 
 from newsarchive.export import atomic_output, write_records
 from newsarchive.parsers import page_for
-from newsarchive.records import normalize
+from newsarchive.records import article_schema, normalize
 from newsarchive.replay import ReplayServer, sample_path, sample_url, stored_headers
 from newsarchive.store import DATABASE_NAME, Archive
 
@@ -33,6 +33,13 @@ def iso_date(text: str) -> str:
         return date.fromisoformat(text).isoformat()
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def replay_server(directory: Path, port: int = 0) -> ReplayServer:
+    try:
+        return ReplayServer(directory, port=port)
+    except OSError as error:  # a missing directory, or the port is taken
+        raise UserError(str(error)) from error
 
 
 def crawl_settings(args: argparse.Namespace) -> Settings:
@@ -56,7 +63,7 @@ def crawl_settings(args: argparse.Namespace) -> Settings:
 
 def crawl(args: argparse.Namespace) -> int:
     settings = crawl_settings(args)
-    server = ReplayServer(args.replay).start() if args.replay else None
+    server = replay_server(args.replay).start() if args.replay else None
     if server:
         settings.set("NEWSARCHIVE_REPLAY_PROXY", server.proxy_url, priority="cmdline")
         print(f"Replaying {args.replay} through {server.proxy_url}", file=sys.stderr)
@@ -144,11 +151,13 @@ def parse(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def schema(args: argparse.Namespace) -> int:
+    print(json.dumps(article_schema(), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
 def replay(args: argparse.Namespace) -> int:
-    try:
-        server = ReplayServer(args.directory, port=args.port)
-    except (FileNotFoundError, OSError) as error:
-        raise UserError(str(error)) from error
+    server = replay_server(args.directory, args.port)
     print(f"Replaying {args.directory} as an HTTP proxy at {server.proxy_url} (Ctrl-C stops)\n"
           f"  curl -x {server.proxy_url} http://zjifz.org.cn/show-10595.html\n"
           f"  scrapy shell -s NEWSARCHIVE_REPLAY_PROXY={server.proxy_url} URL", file=sys.stderr)

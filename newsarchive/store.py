@@ -195,8 +195,10 @@ class Archive:
         other = self.same_content(record)
         if other is None:
             return False
+        # Same body, so the old URL's versions add nothing; dropping them keeps the result
+        # independent of which URL the crawl happened to fetch first.
         self.db.execute("DELETE FROM records WHERE url = ?", (other,))
-        self.db.execute("UPDATE versions SET url = ? WHERE url = ?", (key, other))
+        self.db.execute("DELETE FROM versions WHERE url = ?", (other,))
         self.db.execute("UPDATE aliases SET url = ? WHERE url = ?", (key, other))
         self.db.execute("UPDATE links SET reprint_url = ? WHERE reprint_url = ?", (key, other))
         self._alias(other, key, now, run)

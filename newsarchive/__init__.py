@@ -1,0 +1,1 @@
+"""newsarchive: an evidence-grade archive of Chinese government news and its reprints."""

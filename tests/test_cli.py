@@ -1,0 +1,75 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from newsarchive.cli import build_parser, main
+from newsarchive.records import SCHEMA_PATH
+
+from conftest import ROOT, SAMPLES
+
+COMMANDS = ["crawl", "export", "parse", "replay", "schema"]
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "newsarchive", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        build_parser().parse_args([command, "--help"] if command else ["--help"])
+    assert exit_info.value.code == 0
+    assert "usage: newsarchive" in capsys.readouterr().out
+
+
+def test_parse_prints_the_record_of_a_saved_sample(capsys):
+    assert main(["parse", str(SAMPLES / "zjifz.org.cn/show-10595.html")]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["url"] == "http://zjifz.org.cn/show-10595.html"
+    assert record["parser"] == "xunrui"
+    assert len(record["content_hash"]) == 64 and record["fetched_at"] is None
+
+
+def test_parse_with_an_unknown_url_uses_the_fallback_parser(capsys):
+    page = str(SAMPLES / "mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html")
+    assert main(["parse", page, "--url", "http://example.com/a.html"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["parser"] == "fallback"
+    assert record["title"] == "呼和浩特“三个结合”扎实开展民族团结进步创建"  # from ArticleTitle
+
+
+def test_parse_of_a_missing_file_is_a_clear_error(capsys, tmp_path):
+    assert main(["parse", str(tmp_path / "nope.html")]) == 1
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_export_without_an_archive_is_a_clear_error(tmp_path):
+    result = run("export", "--archive", str(tmp_path / "missing"))
+    assert result.returncode == 1
+    assert "no archive at" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_export_rejects_a_malformed_since_date(tmp_path):
+    result = run("export", "--archive", str(tmp_path), "--since", "yesterday")
+    assert result.returncode == 2
+    assert "not a date" in result.stderr
+
+
+def test_schema_command_prints_the_committed_schema():
+    result = run("schema")
+    assert json.loads(result.stdout) == json.loads(SCHEMA_PATH.read_text("utf-8"))
+
+
+def test_crawl_of_a_missing_replay_directory_is_a_clear_error(tmp_path):
+    result = run("crawl", "--replay", str(tmp_path / "nothing"), "--archive", str(tmp_path / "a"))
+    assert result.returncode == 1
+    assert "replay directory not found" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_crawl_with_an_unknown_spider_is_a_clear_error(tmp_path):
+    result = run("crawl", "--spider", "nope", "--replay", "samples", "--archive", str(tmp_path))
+    assert result.returncode == 1
+    assert "unknown spider 'nope'" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,136 @@
+"""End to end: the real `newsarchive crawl --replay samples` over HTTP on 127.0.0.1, twice."""
+
+import json
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+SEED = "http://zjifz.org.cn/show-10595.html"
+SEED_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html"
+GONE_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202303/t20230307_2271546.html"
+GBK_ORIGINAL = "http://www.huhhot.gov.cn/zwdt/bmdt/202303/t20230315_1470358.html"
+REPRINTS = {f"http://zjifz.org.cn/show-{n}.html"
+            for n in (10595, 10598, 10601, 10602, 10603, 10604, 10605, 10606, 10607)}
+ORIGINALS = {
+    SEED_ORIGINAL,
+    "http://mw.nmg.gov.cn/xw/msdt/202302/t20230221_2261035.html",
+    "http://mw.nmg.gov.cn/xw/msdt/202302/t20230224_2262958.html",
+    "http://mw.nmg.gov.cn/xw/msdt/202302/t20230227_2264117.html",
+    "http://mw.nmg.gov.cn/xw/msdt/202303/t20230314_2275802.html",
+    "http://mw.nmg.gov.cn/xw/msdt/202303/t20230320_2279133.html",
+    GBK_ORIGINAL,
+}
+
+
+def newsarchive(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "newsarchive", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+
+
+def export(archive, *args: str) -> list[dict]:
+    result = newsarchive("export", "--archive", str(archive), "--format", "jsonl", *args)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    """An archive after one crawl of the samples, with the exports and the second crawl."""
+    archive = tmp_path_factory.mktemp("archive")
+    first = newsarchive("crawl", "--replay", "samples", "--archive", str(archive))
+    records_after_first = export(archive)
+    second = newsarchive("crawl", "--replay", "samples", "--archive", str(archive))
+    return archive, first, second, records_after_first
+
+
+@pytest.fixture
+def db(crawled):
+    connection = sqlite3.connect(crawled[0] / "archive.sqlite3")
+    connection.row_factory = sqlite3.Row
+    yield connection
+    connection.close()
+
+
+def test_first_crawl_succeeds_and_summarises(crawled):
+    _, first, _, _ = crawled
+    assert first.returncode == 0, first.stderr
+    assert "records new        16" in first.stdout
+    assert "1 under a second URL" in first.stdout
+    assert f"http_404         1  {GONE_ORIGINAL}" in first.stdout
+    assert "crawling: " in first.stderr  # progress line
+
+
+def test_archive_holds_exactly_the_reprints_and_their_originals(crawled):
+    records = crawled[3]
+    assert {r["url"] for r in records if r["kind"] == "reprint"} == REPRINTS
+    assert {r["url"] for r in records if r["kind"] == "original"} == ORIGINALS
+    assert len(records) == len(REPRINTS) + len(ORIGINALS)
+
+
+def test_seed_reprint_record_matches_the_seed(crawled):
+    seed = next(r for r in crawled[3] if r["url"] == SEED)
+    assert seed["title"] == "呼和浩特“三个结合”扎实开展民族团结进步创建"
+    assert seed["published_at"] == "2023-02-17T17:00:27+08:00"
+    assert (seed["source"], seed["author"]) == ("", "")
+    assert seed["original_url"] == SEED_ORIGINAL
+    assert seed["body"].startswith("近年来")
+    assert seed["body"].endswith("营造了良好的创建氛围。")
+    for boilerplate in ("免责声明", "版权所有", "原文链接", "联系电话", "点击", "当前位置"):
+        assert boilerplate not in seed["body"]
+    assert seed["http_status"] == 200 and seed["fetched_at"].endswith("Z")
+
+
+def test_seed_original_is_stored_with_the_same_title(crawled):
+    original = next(r for r in crawled[3] if r["url"] == SEED_ORIGINAL)
+    assert original["kind"] == "original"
+    assert original["title"] == "呼和浩特“三个结合”扎实开展民族团结进步创建"
+    assert original["meta"]["SiteName"] == "内蒙古自治区民族事务委员会"
+
+
+def test_article_under_two_urls_is_stored_once_with_an_alias(crawled, db):
+    aliases = [tuple(row) for row in db.execute("SELECT alias, url FROM aliases")]
+    assert aliases == [("http://zjifz.org.cn/index.php?c=show&id=10601",
+                        "http://zjifz.org.cn/show-10601.html")]
+    record = next(r for r in crawled[3] if r["url"] == "http://zjifz.org.cn/show-10601.html")
+    assert record["aliases"] == ["http://zjifz.org.cn/index.php?c=show&id=10601"]
+
+
+def test_pairs_are_linked_and_the_gone_original_is_a_failure_with_its_reprint_kept(crawled, db):
+    links = dict(db.execute("SELECT reprint_url, original_url FROM links").fetchall())
+    assert set(links) == REPRINTS - {"http://zjifz.org.cn/show-10603.html"}
+    assert links[SEED] == SEED_ORIGINAL
+    failures = [dict(row) for row in db.execute(
+        "SELECT url, stage, reason, http_status, referer FROM failures WHERE run = 1")]
+    assert failures == [{"url": GONE_ORIGINAL, "stage": "fetch", "reason": "http_404",
+                         "http_status": 404, "referer": "http://zjifz.org.cn/show-10604.html"}]
+    assert "http://zjifz.org.cn/show-10604.html" in {r["url"] for r in crawled[3]}
+
+
+def test_gbk_original_is_decoded_right(crawled):
+    original = next(r for r in crawled[3] if r["url"] == GBK_ORIGINAL)
+    assert original["encoding"] == "gb18030"
+    assert "堃" in original["body"] and "\ufffd" not in original["body"]
+    assert original["published_at"] == "2023-03-15T10:30:00+08:00"
+
+
+def test_second_crawl_changes_nothing(crawled, db):
+    archive, _, second, records_after_first = crawled
+    assert second.returncode == 0, second.stderr
+    assert "records new        0" in second.stdout
+    assert "records changed    0" in second.stdout
+    assert "16 unchanged, 1 under a second URL" in second.stdout
+    assert export(archive) == records_after_first
+    assert db.execute("SELECT COUNT(*) FROM versions").fetchone()[0] == 16
+    assert [row[0] for row in db.execute("SELECT finish_reason FROM runs")] == ["finished"] * 2
+
+
+def test_export_filters_by_kind_site_and_date(crawled):
+    archive = crawled[0]
+    assert {r["kind"] for r in export(archive, "--kind", "original")} == {"original"}
+    assert {r["url"] for r in export(archive, "--site", "www.huhhot.gov.cn")} == {GBK_ORIGINAL}
+    since = export(archive, "--since", "2023-03-14")
+    assert since and all(r["published_at"][:10] >= "2023-03-14" for r in since)

@@ -1,0 +1,124 @@
+import json
+from pathlib import Path
+
+import pytest
+from itemadapter import ItemAdapter
+from scrapy.http import HtmlResponse
+
+from newsarchive.parsers import page_for
+from newsarchive.parsers.fallback import FallbackArticlePage
+from newsarchive.parsers.trs_wcm import TrsWcmArticlePage
+from newsarchive.parsers.xunrui import XunruiArticlePage
+from newsarchive.replay import EXPECTED_SUFFIX, sample_url, stored_headers
+
+from conftest import SAMPLES
+
+EXPECTED = sorted(SAMPLES.rglob(f"*{EXPECTED_SUFFIX}"))
+# Texts that belong to the page around an article, never to its body.
+NOT_BODY = ["免责声明", "原文链接", "版权所有", "当前位置", "点击", "责任编辑", "字号", "打印",
+            "关闭", "分享到", "TRS_Editor", "上一篇", "下一篇", "主办"]
+
+
+def served(page: Path) -> HtmlResponse:
+    """The page as the replay server serves it: its bytes and its stored headers."""
+    return HtmlResponse(url=sample_url(page), body=page.read_bytes(), headers=stored_headers(page)[1])
+
+
+def sample_page(expected: Path) -> Path:
+    return expected.with_name(expected.name.removesuffix(EXPECTED_SUFFIX))
+
+
+@pytest.mark.parametrize("expected_path", EXPECTED, ids=lambda p: str(p.relative_to(SAMPLES)))
+def test_sample_page_parses_to_its_expected_record(expected_path):
+    page = page_for(served(sample_page(expected_path)))
+    assert page.is_article()
+    assert ItemAdapter(page.to_item()).asdict() == json.loads(expected_path.read_text("utf-8"))
+
+
+@pytest.mark.parametrize("expected_path", EXPECTED, ids=lambda p: str(p.relative_to(SAMPLES)))
+def test_body_holds_no_navigation_disclaimer_or_footer(expected_path):
+    body = page_for(served(sample_page(expected_path))).to_item().body
+    assert [word for word in NOT_BODY if word in body] == []
+
+
+def test_seed_reprint_keeps_title_time_empty_source_and_original_link():
+    item = page_for(served(SAMPLES / "zjifz.org.cn/show-10595.html")).to_item()
+    assert item.title == "呼和浩特“三个结合”扎实开展民族团结进步创建"
+    assert item.published_at == "2023-02-17T17:00:27+08:00"
+    assert (item.source, item.author) == ("", "")
+    assert item.original_url == "http://mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html"
+    assert item.body.startswith("近年来") and item.body.endswith("营造了良好的创建氛围。")
+    assert len(item.paragraphs) == 13
+
+
+def test_reprint_without_source_link_has_no_original():
+    item = page_for(served(SAMPLES / "zjifz.org.cn/show-10603.html")).to_item()
+    assert item.original_url is None
+
+
+def test_gbk_original_is_decoded_as_gb18030():
+    page = SAMPLES / "www.huhhot.gov.cn/zwdt/bmdt/202303/t20230315_1470358.html"
+    with pytest.raises(UnicodeDecodeError):
+        page.read_bytes().decode("gb2312")
+    item = page_for(served(page)).to_item()
+    assert item.encoding == "gb18030"
+    assert "堃" in item.body
+    assert "\ufffd" not in item.body
+
+
+@pytest.mark.parametrize(
+    ("url", "family"),
+    [
+        ("http://zjifz.org.cn/show-10595.html", XunruiArticlePage),
+        ("http://w.mzdc.org.cn/show-1.html", XunruiArticlePage),
+        ("http://mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html", TrsWcmArticlePage),
+        ("http://www.example.gov.cn/zwgk/202301/t20230105_1.shtml", TrsWcmArticlePage),
+        ("http://www.example.gov.cn/art/2023/2/16/art_1_2.html", FallbackArticlePage),
+        ("http://news.example.com/a.html", FallbackArticlePage),
+    ],
+)
+def test_page_for_picks_the_family_by_host_and_url(url, family):
+    assert type(page_for(HtmlResponse(url=url, body=b"<html></html>"))) is family
+
+
+@pytest.mark.parametrize(
+    "path", ["zjifz.org.cn/index.html", "zjifz.org.cn/list-zjsp.html", "zjifz.org.cn/list-zjsp-2.html"]
+)
+def test_home_and_list_pages_are_not_articles(path):
+    assert not page_for(served(SAMPLES / path)).is_article()
+
+
+def test_kind_given_by_the_crawl_overrides_the_family_default():
+    response = served(SAMPLES / "zjifz.org.cn/show-10595.html")
+    assert page_for(response).to_item().kind == "reprint"
+    assert page_for(response, "original").to_item().kind == "original"
+
+
+def test_fallback_reads_government_meta_tags_and_paragraphs():
+    html = """<html><head><title>Page - Site</title>
+    <meta name="ArticleTitle" content="标题"><meta name="PubDate" content="2023-02-16 10:21">
+    <meta name="ContentSource" content="某某局"><meta name="SiteName" content="某某网"></head>
+    <body><div class="nav"><a href="/">首页</a></div><p>　　第一段。</p><p> </p><p>第二段。</p></body></html>"""
+    response = HtmlResponse(url="http://www.example.gov.cn/art/2023/2/16/art_1_2.html",
+                            body=html.encode("utf-8"), encoding="utf-8")
+    item = page_for(response, "original").to_item()
+    assert (item.title, item.source, item.site_name) == ("标题", "某某局", "某某网")
+    assert item.published_at == "2023-02-16T10:21+08:00"
+    assert item.paragraphs == ["第一段。", "第二段。"]
+    assert item.parser == "fallback"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ('<p>原文链接:<a href="http://a.gov.cn/t20230101_1.html">x</a></p>', "http://a.gov.cn/t20230101_1.html"),
+        ("<p>原文链接：http://a.gov.cn/t20230101_1.html</p>", "http://a.gov.cn/t20230101_1.html"),
+        ('<p>原文链接:<a href="/show-1.html">本站</a></p>', "http://zjifz.org.cn/show-1.html"),
+        ("<p>原文链接:file:///etc/passwd</p>", "file:///etc/passwd"),
+        ("<p>原文链接:</p>", None),
+    ],
+)
+def test_original_link_from_href_or_text(line, expected):
+    html = f"<html><body><div class='content'><p>正文。</p>{line}</div></body></html>"
+    response = HtmlResponse(url="http://zjifz.org.cn/show-9.html", body=html.encode(), encoding="utf-8")
+    assert page_for(response).original_url() == expected

@@ -1,0 +1,90 @@
+import http.client
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from newsarchive.replay import sample_path, sample_url
+
+from conftest import SAMPLES
+
+
+def fetch(server, url: str) -> tuple[int, dict, bytes]:
+    """GET `url` through the replay server as an HTTP proxy, as Scrapy does."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({"http": server.proxy_url}))
+    try:
+        with opener.open(url, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_serves_stored_bytes_and_headers_by_absolute_url(replay_server):
+    status, headers, body = fetch(replay_server, "http://zjifz.org.cn/show-10595.html")
+    assert status == 200
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert body == (SAMPLES / "zjifz.org.cn/show-10595.html").read_bytes()
+
+
+def test_gbk_page_keeps_its_charset_header_and_bytes(replay_server):
+    url = "http://www.huhhot.gov.cn/zwdt/bmdt/202303/t20230315_1470358.html"
+    status, headers, body = fetch(replay_server, url)
+    assert (status, headers["Content-Type"]) == (200, "text/html; charset=gb2312")
+    assert "堃".encode("gbk") in body
+
+
+def test_query_url_and_root_url_map_to_stored_files(replay_server):
+    assert fetch(replay_server, "http://zjifz.org.cn/index.php?c=show&id=10601")[0] == 200
+    status, _, body = fetch(replay_server, "http://zjifz.org.cn/")
+    assert body == (SAMPLES / "zjifz.org.cn/index.html").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://mw.nmg.gov.cn/xw/msdt/202303/t20230307_2271546.html",  # the vanished original
+        "http://mw.nmg.gov.cn/robots.txt",
+        "http://zjifz.org.cn/show-10595.html.expected.json",
+        "http://zjifz.org.cn/show-10595.html.headers.json",
+        "http://unknown.example/",
+        "http://zjifz.org.cn/../mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html",
+    ],
+)
+def test_anything_not_stored_answers_404(replay_server, url):
+    assert fetch(replay_server, url)[0] == 404
+
+
+def test_direct_requests_name_the_host_in_the_path(replay_server):
+    with urllib.request.urlopen(f"{replay_server.proxy_url}/zjifz.org.cn/robots.txt", timeout=10) as r:
+        assert r.read().startswith(b"User-agent: *")
+
+
+def test_https_tunnels_are_refused_clearly(replay_server):
+    host, port = replay_server.server_address[:2]
+    connection = http.client.HTTPConnection(host, port, timeout=10)
+    try:
+        connection.request("CONNECT", "mw.nmg.gov.cn:443")
+        assert connection.getresponse().status == 501
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "relative"),
+    [
+        ("http://zjifz.org.cn/show-10595.html", "zjifz.org.cn/show-10595.html"),
+        ("http://zjifz.org.cn/", "zjifz.org.cn/index.html"),
+        ("http://zjifz.org.cn/index.php?c=show&id=10601", "zjifz.org.cn/index.php%3Fc=show&id=10601"),
+        ("https://mw.nmg.gov.cn/xw/", "mw.nmg.gov.cn/xw/index.html"),
+    ],
+)
+def test_sample_path_and_sample_url_are_inverse(tmp_path, url, relative):
+    path = sample_path(tmp_path, url)
+    assert path == (tmp_path / relative).resolve()
+    assert sample_url(path) == url.replace("https://", "http://")
+
+
+@pytest.mark.parametrize("url", ["ftp://zjifz.org.cn/a", "file:///etc/passwd", "http:///nohost"])
+def test_urls_that_cannot_be_stored_have_no_path(url):
+    assert sample_path(Path("/tmp"), url) is None
