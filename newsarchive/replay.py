@@ -1,7 +1,7 @@
 """Serves a samples directory on 127.0.0.1 as an HTTP proxy, for offline crawls and tests.
 
-A crawl sends each request for `http://HOST/PATH` to this server, which answers with the
-bytes stored at `DIR/HOST/PATH` and the headers of the `.headers.json` beside them, so records
+A crawl sends each request for `http://HOST/PATH` to this server (https:// ones through a
+CONNECT tunnel with a self-signed certificate), which answers with the bytes stored at `DIR/HOST/PATH` and the headers of the `.headers.json` beside them, so records
 keep their real URLs. Anything not stored answers 404, as a vanished page would.
 The standard library server suffices: it only reads files, and Twisted's would tie it to a
 reactor that the crawl owns.
@@ -11,10 +11,13 @@ import json
 import logging
 import mimetypes
 import re
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from newsarchive import selfsigned
 
 logger = logging.getLogger(__name__)
 
@@ -82,12 +85,27 @@ class ReplayHandler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._answer(send_body=False)
 
+    tunnel_host: str | None = None
+
     def do_CONNECT(self) -> None:
-        self._send(501, {"Content-Type": "text/plain; charset=utf-8"},
-                   b"replay serves http:// pages only\n", send_body=True)
+        """Open an https:// tunnel: TLS with a self-signed certificate, then serve inside it."""
+        self.send_response_only(200, "Connection established")
+        self.end_headers()
+        self.tunnel_host = self.path.rsplit(":", 1)[0]
+        tls = self.server.tls_context(self.tunnel_host).wrap_socket(self.connection, server_side=True)
+        self.connection, self.rfile, self.wfile = tls, tls.makefile("rb"), tls.makefile("wb")
+        self.close_connection = False  # clients send CONNECT as HTTP/1.0; the tunnel stays open
+
+    def finish(self) -> None:
+        super().finish()
+        if self.tunnel_host:  # the TLS socket took over the connection from self.request
+            self.connection.close()
 
     def _answer(self, send_body: bool) -> None:
-        url = self.path if "://" in self.path else "http:/" + self.path
+        if self.tunnel_host:
+            url = f"https://{self.tunnel_host}{self.path}"
+        else:
+            url = self.path if "://" in self.path else "http:/" + self.path
         page = sample_path(self.server.root, url)
         if page is None or not page.is_file() or page.name.endswith(SIDECAR_SUFFIXES):
             self._send(404, {"Content-Type": "text/html; charset=utf-8"},
@@ -121,6 +139,15 @@ class ReplayServer(ThreadingHTTPServer):
             raise FileNotFoundError(f"replay directory not found: {root}")
         super().__init__((host, port), ReplayHandler)
         self._thread: threading.Thread | None = None
+        self._tls_contexts: dict[str, ssl.SSLContext] = {}
+        self._tls_lock = threading.Lock()
+
+    def tls_context(self, host: str) -> ssl.SSLContext:
+        """One certificate per host, made on first use: most samples are http://."""
+        with self._tls_lock:
+            if host not in self._tls_contexts:
+                self._tls_contexts[host] = selfsigned.server_context(host)
+            return self._tls_contexts[host]
 
     @property
     def proxy_url(self) -> str:

@@ -7,14 +7,19 @@ import sys
 
 import pytest
 
+from newsarchive.store import Archive
+
 from conftest import ROOT
 
 SEED = "http://zjifz.org.cn/show-10595.html"
 SEED_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html"
 GONE_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202303/t20230307_2271546.html"
 GBK_ORIGINAL = "http://www.huhhot.gov.cn/zwdt/bmdt/202303/t20230315_1470358.html"
+# The original of 10608 moved when its site was revamped: the named URL answers 301 to https.
+MOVED_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202303/t20230327_2283391.html"
+MOVED_ORIGINAL_NOW = "https://mw.nmg.gov.cn/zwdt/msdt/202303/t20230327_2283391.html"
 REPRINTS = {f"http://zjifz.org.cn/show-{n}.html"
-            for n in (10595, 10598, 10601, 10602, 10603, 10604, 10605, 10606, 10607)}
+            for n in (10595, 10598, 10601, 10602, 10603, 10604, 10605, 10606, 10607, 10608)}
 ORIGINALS = {
     SEED_ORIGINAL,
     "http://mw.nmg.gov.cn/xw/msdt/202302/t20230221_2261035.html",
@@ -23,6 +28,7 @@ ORIGINALS = {
     "http://mw.nmg.gov.cn/xw/msdt/202303/t20230314_2275802.html",
     "http://mw.nmg.gov.cn/xw/msdt/202303/t20230320_2279133.html",
     GBK_ORIGINAL,
+    MOVED_ORIGINAL_NOW,
 }
 
 
@@ -58,7 +64,7 @@ def db(crawled):
 def test_first_crawl_succeeds_and_summarises(crawled):
     _, first, _, _ = crawled
     assert first.returncode == 0, first.stderr
-    assert "records new        16" in first.stdout
+    assert "records new        18" in first.stdout
     assert "1 under a second URL" in first.stdout
     assert f"http_404         1  {GONE_ORIGINAL}" in first.stdout
     assert "crawling: " in first.stderr  # progress line
@@ -92,9 +98,10 @@ def test_seed_original_is_stored_with_the_same_title(crawled):
 
 
 def test_article_under_two_urls_is_stored_once_with_an_alias(crawled, db):
-    aliases = [tuple(row) for row in db.execute("SELECT alias, url FROM aliases")]
-    assert aliases == [("http://zjifz.org.cn/index.php?c=show&id=10601",
-                        "http://zjifz.org.cn/show-10601.html")]
+    aliases = {tuple(row) for row in db.execute("SELECT alias, url FROM aliases")}
+    assert aliases == {("http://zjifz.org.cn/index.php?c=show&id=10601",
+                        "http://zjifz.org.cn/show-10601.html"),
+                       (MOVED_ORIGINAL, MOVED_ORIGINAL_NOW)}
     record = next(r for r in crawled[3] if r["url"] == "http://zjifz.org.cn/show-10601.html")
     assert record["aliases"] == ["http://zjifz.org.cn/index.php?c=show&id=10601"]
 
@@ -110,6 +117,17 @@ def test_pairs_are_linked_and_the_gone_original_is_a_failure_with_its_reprint_ke
     assert "http://zjifz.org.cn/show-10604.html" in {r["url"] for r in crawled[3]}
 
 
+def test_redirected_original_is_stored_at_its_new_https_url_and_still_linked(crawled):
+    with Archive(crawled[0]) as archive:
+        link = next(link for link in archive.links()
+                    if link["reprint_url"] == "http://zjifz.org.cn/show-10608.html")
+        gone = next(link for link in archive.links()
+                    if link["reprint_url"] == "http://zjifz.org.cn/show-10604.html")
+    assert link["original_url"] == MOVED_ORIGINAL
+    assert (link["original_status"], link["original_record"]) == ("stored", MOVED_ORIGINAL_NOW)
+    assert (gone["original_status"], gone["original_failure"]) == ("failed", "http_404")
+
+
 def test_gbk_original_is_decoded_right(crawled):
     original = next(r for r in crawled[3] if r["url"] == GBK_ORIGINAL)
     assert original["encoding"] == "gb18030"
@@ -122,9 +140,9 @@ def test_second_crawl_changes_nothing(crawled, db):
     assert second.returncode == 0, second.stderr
     assert "records new        0" in second.stdout
     assert "records changed    0" in second.stdout
-    assert "16 unchanged, 1 under a second URL" in second.stdout
+    assert "18 unchanged, 1 under a second URL" in second.stdout
     assert export(archive) == records_after_first
-    assert db.execute("SELECT COUNT(*) FROM versions").fetchone()[0] == 16
+    assert db.execute("SELECT COUNT(*) FROM versions").fetchone()[0] == 18
     assert [row[0] for row in db.execute("SELECT finish_reason FROM runs")] == ["finished"] * 2
 
 

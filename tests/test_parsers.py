@@ -19,25 +19,30 @@ NOT_BODY = ["免责声明", "原文链接", "版权所有", "当前位置", "点
             "关闭", "分享到", "TRS_Editor", "上一篇", "下一篇", "主办"]
 
 
-def served(page: Path) -> HtmlResponse:
+def served(page: Path, url: str | None = None) -> HtmlResponse:
     """The page as the replay server serves it: its bytes and its stored headers."""
-    return HtmlResponse(url=sample_url(page), body=page.read_bytes(), headers=stored_headers(page)[1])
+    return HtmlResponse(url=url or sample_url(page), body=page.read_bytes(),
+                        headers=stored_headers(page)[1])
 
 
-def sample_page(expected: Path) -> Path:
-    return expected.with_name(expected.name.removesuffix(EXPECTED_SUFFIX))
+def expected_page(expected_path: Path) -> tuple[HtmlResponse, dict]:
+    """A sample page served at the URL its expected record names (https:// ones included)."""
+    expected = json.loads(expected_path.read_text("utf-8"))
+    page = expected_path.with_name(expected_path.name.removesuffix(EXPECTED_SUFFIX))
+    return served(page, expected["url"]), expected
 
 
 @pytest.mark.parametrize("expected_path", EXPECTED, ids=lambda p: str(p.relative_to(SAMPLES)))
 def test_sample_page_parses_to_its_expected_record(expected_path):
-    page = page_for(served(sample_page(expected_path)))
+    response, expected = expected_page(expected_path)
+    page = page_for(response)
     assert page.is_article()
-    assert ItemAdapter(page.to_item()).asdict() == json.loads(expected_path.read_text("utf-8"))
+    assert ItemAdapter(page.to_item()).asdict() == expected
 
 
 @pytest.mark.parametrize("expected_path", EXPECTED, ids=lambda p: str(p.relative_to(SAMPLES)))
 def test_body_holds_no_navigation_disclaimer_or_footer(expected_path):
-    body = page_for(served(sample_page(expected_path))).to_item().body
+    body = page_for(expected_page(expected_path)[0]).to_item().body
     assert [word for word in NOT_BODY if word in body] == []
 
 

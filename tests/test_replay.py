@@ -1,4 +1,4 @@
-import http.client
+import ssl
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -60,14 +60,19 @@ def test_direct_requests_name_the_host_in_the_path(replay_server):
         assert r.read().startswith(b"User-agent: *")
 
 
-def test_https_tunnels_are_refused_clearly(replay_server):
-    host, port = replay_server.server_address[:2]
-    connection = http.client.HTTPConnection(host, port, timeout=10)
-    try:
-        connection.request("CONNECT", "mw.nmg.gov.cn:443")
-        assert connection.getresponse().status == 501
-    finally:
-        connection.close()
+def test_https_urls_are_served_through_a_tls_tunnel(replay_server):
+    insecure = ssl.create_default_context()
+    insecure.check_hostname, insecure.verify_mode = False, ssl.CERT_NONE  # self-signed
+    opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({"https": replay_server.proxy_url}),
+        urllib.request.HTTPSHandler(context=insecure),
+    )
+    with opener.open("https://zjifz.org.cn/show-10595.html", timeout=10) as response:
+        assert response.read() == (SAMPLES / "zjifz.org.cn/show-10595.html").read_bytes()
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        opener.open("https://zjifz.org.cn/missing.html", timeout=10)
+    missing.value.close()
+    assert missing.value.code == 404
 
 
 @pytest.mark.parametrize(
