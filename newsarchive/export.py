@@ -41,8 +41,19 @@ def write_records(records: Iterable[dict[str, Any]], format: str, file: IO[bytes
     for record in records:
         exporter.export_item(_flat(record) if format == "csv" else record)
         count += 1
+    if count == 0 and format == "csv":  # Scrapy writes the header with the first row
+        file.write((",".join(EXPORT_FIELDS) + "\r\n").encode("utf-8"))
     exporter.finish_exporting()
     return count
+
+
+def _mode_for(target: Path) -> int:
+    """The replaced file's permissions, or what a plain open() would give a new file."""
+    if target.exists():
+        return target.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 @contextmanager
@@ -55,6 +66,7 @@ def atomic_output(path: str | None):
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    os.fchmod(descriptor, _mode_for(target))  # mkstemp makes 0600; an export is for sharing
     try:
         with os.fdopen(descriptor, "wb") as file:
             yield file

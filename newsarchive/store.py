@@ -1,5 +1,6 @@
 """The archive: one SQLite database (WAL) of JSON records, versions, aliases, links, runs, failures."""
 
+import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
     url TEXT PRIMARY KEY,           -- canonical URL
     kind TEXT, site TEXT, published_at TEXT, content_hash TEXT,
+    fingerprint TEXT,               -- of everything but url and fetched_at: a change = new version
     record TEXT NOT NULL,           -- the Article as JSON
     first_seen_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, first_run INTEGER, last_run INTEGER
 );
@@ -57,6 +59,14 @@ def preferred(url: str, other: str) -> bool:
     def rank(candidate: str) -> tuple[bool, int, str]:
         return ("?" in candidate, len(candidate), candidate)
     return rank(url) < rank(other)
+
+
+def fingerprint(record: dict[str, Any]) -> str:
+    """Hash of what a page says (all fields but its URL and fetch time): another title, date,
+    source or 原文链接 with the same body is still a change worth a version."""
+    content = {name: value for name, value in record.items() if name not in ("url", "fetched_at")}
+    encoded = json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return hashlib.sha256(encoded).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -102,14 +112,12 @@ class Archive:
         row = self.db.execute("SELECT url FROM aliases WHERE alias = ?", (key,)).fetchone()
         return row["url"] if row else None
 
-    def content_hash_of(self, url: str) -> str | None:
-        row = self.db.execute(
-            "SELECT content_hash FROM records WHERE url = ?", (canonical(url),)
-        ).fetchone()
-        return row["content_hash"] if row else None
+    def _stored(self, key: str, column: str) -> str | None:
+        row = self.db.execute(f"SELECT {column} FROM records WHERE url = ?", (key,)).fetchone()
+        return row[0] if row else None
 
     def same_content(self, record: dict[str, Any]) -> str | None:
-        """URL of a stored record of the same site and kind with the same body, if any."""
+        """URL of another stored record of the same site and kind with the same body, if any."""
         if not record.get("content_hash") or not record.get("body"):
             return None
         row = self.db.execute(
@@ -121,15 +129,20 @@ class Archive:
     def classify(self, record: dict[str, Any]) -> Stored:
         """What saving `record` would do, without doing it.
 
-        `unchanged`: its URL (or an alias of it) is stored with the same body. `changed`: its URL
-        is stored with another body. `alias`: the same body is stored under a preferred URL of the
-        same site and kind. `new`: anything else.
+        `unchanged`: its URL, or an alias of it, is stored as it is now. `changed`: its URL is
+        stored with other content. `alias`: its body is stored under a preferred URL of the same
+        site and kind. `new`: anything else, including an alias URL that now serves another text.
         """
         key = canonical(record["url"])
-        row = self.db.execute("SELECT content_hash FROM records WHERE url = ?", (key,)).fetchone()
-        if row:
-            same = row["content_hash"] == record.get("content_hash")
-            return Stored("unchanged" if same else "changed", key)
+        stored = self.record_url(key)
+        if stored and self._stored(stored, "fingerprint") == fingerprint(record):
+            return Stored("unchanged", stored)
+        if stored and stored != key and self._stored(stored, "content_hash") == record.get(
+            "content_hash"
+        ):
+            return Stored("unchanged", stored)  # an alias page: joined by its body, judged by it
+        if stored == key:
+            return Stored("changed", key)
         other = self.same_content(record)
         if other and not preferred(key, other):
             return Stored("alias", other)
@@ -146,11 +159,11 @@ class Archive:
             if decision.outcome in ("unchanged", "alias"):
                 self._touch(decision.url, now, run)
                 return decision
-            moved = decision.outcome == "new" and self._replace_same_content(record, key, now, run)
+            moved = self._take_over_same_content(record, key, now, run)
             self._write(key, record, now, run, is_new=decision.outcome == "new")
             if record.get("kind") == "reprint":
                 self._link(record, now)
-            return Stored("moved", key) if moved else decision
+            return Stored("moved", key) if moved and decision.outcome == "new" else decision
 
     def touch(self, url: str, run: int | None = None) -> None:
         """Note that a stored record (or its alias) was seen again in `run`."""
@@ -167,40 +180,52 @@ class Archive:
         self.db.execute("DELETE FROM aliases WHERE alias = ?", (key,))  # now a page of its own
         document = json.dumps(record, ensure_ascii=False)
         values = (record.get("kind"), record.get("site"), record.get("published_at"),
-                  record.get("content_hash"), document, now, run, key)
+                  record.get("content_hash"), fingerprint(record), document, now, run, key)
         if is_new:
             self.db.execute(
-                "INSERT INTO records (kind, site, published_at, content_hash, record, last_seen_at,"
-                " last_run, url, first_seen_at, first_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO records (kind, site, published_at, content_hash, fingerprint, record,"
+                " last_seen_at, last_run, url, first_seen_at, first_run)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 values + (now, run),
             )
         else:
             self.db.execute(
                 "UPDATE records SET kind = ?, site = ?, published_at = ?, content_hash = ?,"
-                " record = ?, last_seen_at = ?, last_run = ? WHERE url = ?",
+                " fingerprint = ?, record = ?, last_seen_at = ?, last_run = ? WHERE url = ?",
                 values,
             )
-        version = self.db.execute(
-            "SELECT COALESCE(MAX(version), 0) + 1 FROM versions WHERE url = ?", (key,)
-        ).fetchone()[0]
         self.db.execute(
             "INSERT INTO versions (url, version, content_hash, record, seen_at, run)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (key, version, record.get("content_hash"), document, now, run),
+            (key, self._next_version(key), record.get("content_hash"), document, now, run),
         )
 
-    def _replace_same_content(self, record: dict[str, Any], key: str, now: str,
-                              run: int | None) -> bool:
-        """If this body is stored under a less preferred URL, that URL becomes an alias of `key`."""
+    def _next_version(self, key: str) -> int:
+        return self.db.execute(
+            "SELECT COALESCE(MAX(version), 0) + 1 FROM versions WHERE url = ?", (key,)
+        ).fetchone()[0]
+
+    def _take_over_same_content(self, record: dict[str, Any], key: str, now: str,
+                                run: int | None) -> bool:
+        """A less preferred URL storing this body becomes an alias of `key`, its history moved.
+
+        Its versions with this very body are dropped (the new version repeats them), so the
+        result does not depend on which URL the crawl happened to fetch first.
+        """
         other = self.same_content(record)
         if other is None:
             return False
-        # Same body, so the old URL's versions add nothing; dropping them keeps the result
-        # independent of which URL the crawl happened to fetch first.
+        self.db.execute("DELETE FROM versions WHERE url = ? AND content_hash = ?",
+                        (other, record["content_hash"]))
+        earlier = self.db.execute(
+            "SELECT version FROM versions WHERE url = ? ORDER BY version", (other,)
+        ).fetchall()
+        for row in earlier:
+            self.db.execute("UPDATE versions SET url = ?, version = ? WHERE url = ? AND version = ?",
+                            (key, self._next_version(key), other, row["version"]))
         self.db.execute("DELETE FROM records WHERE url = ?", (other,))
-        self.db.execute("DELETE FROM versions WHERE url = ?", (other,))
         self.db.execute("UPDATE aliases SET url = ? WHERE url = ?", (key, other))
-        self.db.execute("UPDATE links SET reprint_url = ? WHERE reprint_url = ?", (key, other))
+        self.db.execute("DELETE FROM links WHERE reprint_url = ?", (other,))  # key names its own
         self._alias(other, key, now, run)
         return True
 
@@ -240,7 +265,8 @@ class Archive:
             clauses.append("substr(published_at, 1, 10) >= ?")
             params.append(since)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        query = f"SELECT url, record FROM records {where} ORDER BY published_at, url"
+        query = (f"SELECT url, record FROM records {where}"
+                 " ORDER BY published_at IS NULL, published_at, url")  # undated last
         aliases = self._aliases_by_url()
         for row in self.db.execute(query, params):
             record = json.loads(row["record"])
@@ -314,7 +340,8 @@ class Archive:
             self.db.execute(
                 "INSERT INTO failures (run, url, stage, reason, detail, http_status, referer, at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (run, url, stage, reason, detail, http_status, referer, utc_now()),
+                (run, canonical(url) if url else url, stage, reason, detail, http_status, referer,
+                 utc_now()),
             )
 
     def failures(self, run: int | None = None) -> list[dict[str, Any]]:
@@ -325,7 +352,7 @@ class Archive:
 
     def latest_failure(self, url: str) -> dict[str, Any] | None:
         row = self.db.execute(
-            "SELECT * FROM failures WHERE url = ? ORDER BY id DESC LIMIT 1", (url,)
+            "SELECT * FROM failures WHERE url = ? ORDER BY id DESC LIMIT 1", (canonical(url),)
         ).fetchone()
         return dict(row) if row else None
 

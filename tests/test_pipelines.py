@@ -1,0 +1,468 @@
+"""Tests of the item pipelines, built from a real crawler and called directly, with no crawl."""
+
+import json
+import sqlite3
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.http import HtmlResponse, Request
+from scrapy.utils.misc import build_from_crawler
+from scrapy.utils.test import get_crawler
+from twisted.python.failure import Failure
+
+from newsarchive.failures import page_failed
+from newsarchive.items import Article
+from newsarchive.parsers import page_for
+from newsarchive.records import normalize
+from newsarchive.store import Archive, Stored
+from newsarchive.text import content_hash
+from pipelines.dedupe import DedupePipeline, DuplicateItem
+from pipelines.normalize import NormalizePipeline
+from pipelines.store import StorePipeline
+from pipelines.validate import InvalidItem, ValidatePipeline
+from spiders.xunrui import XunruiSpider
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+EXPECTED = {record["url"]: record for record in (
+    json.loads(path.read_text("utf-8")) for path in SAMPLES.rglob("*.expected.json"))}
+SAMPLE_URLS = sorted(EXPECTED)
+FETCHED_AT = "2024-05-01T08:00:00Z"
+
+SEED = "http://zjifz.org.cn/show-10595.html"
+STATIC = "http://zjifz.org.cn/show-10601.html"
+DYNAMIC = "http://zjifz.org.cn/index.php?c=show&id=10601"  # byte-identical copy of STATIC
+PICTURES = "http://zjifz.org.cn/show-10602.html"
+GONE_REPRINT = "http://zjifz.org.cn/show-10604.html"  # names an original that answers 404
+GONE_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202303/t20230307_2271546.html"
+REDIRECTED_REPRINT = "http://zjifz.org.cn/show-10608.html"  # names the original's old address
+OLD_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202303/t20230327_2283391.html"  # answers 301
+MOVED_ORIGINAL = "https://mw.nmg.gov.cn/zwdt/msdt/202303/t20230327_2283391.html"
+
+
+def sample_response(page_url: str, redirect_urls: tuple[str, ...] = ()) -> HtmlResponse:
+    """The sample page served at `page_url`, reached through `redirect_urls` if any."""
+    parts = urlsplit(page_url)
+    name = parts.path.lstrip("/") + (f"%3F{parts.query}" if parts.query else "")
+    meta = {"redirect_urls": list(redirect_urls)} if redirect_urls else {}
+    request = Request(page_url, meta=meta)
+    return HtmlResponse(url=page_url, body=(SAMPLES / parts.hostname / name).read_bytes(),
+                        request=request)
+
+
+def sample_item(page_url: str, /, **changes) -> Article:
+    """The item the parser and NormalizePipeline make of the sample page served at `page_url`.
+
+    `changes` replace fields before normalising, so body and content_hash follow them.
+    """
+    item = page_for(sample_response(page_url)).to_item()
+    adapter = ItemAdapter(item)
+    for field, value in changes.items():
+        adapter[field] = value
+    normalize(adapter, fetched_at=FETCHED_AT)
+    return item
+
+
+def send(crawler, signal, **kwargs) -> None:
+    """Fire a signal for real; send_catch_log only logs a handler's error, so fail on it here."""
+    for receiver, result in crawler.signals.send_catch_log(signal=signal, **kwargs):
+        assert not isinstance(result, Failure), f"{receiver}: {result.getTraceback()}"
+
+
+def drop(crawler, item, exception: DropItem, response: HtmlResponse | None = None) -> None:
+    """What Scrapy's scraper does when a pipeline drops an item."""
+    send(crawler, signals.item_dropped, item=item, response=response, exception=exception,
+         spider=crawler.spider)
+
+
+@pytest.fixture
+def archive_dir(tmp_path) -> Path:
+    return tmp_path / "archive"
+
+
+@pytest.fixture
+def make_crawler(archive_dir):
+    """A crawler with its spider, as one run of `scrapy crawl xunrui` has, but no engine."""
+    def make():
+        crawler = get_crawler(XunruiSpider, settings_dict={
+            "NEWSARCHIVE_ARCHIVE": str(archive_dir),
+            # No engine runs, so spider_opened is never sent: leave out the core extensions
+            # (CoreStats, LogStats) whose spider_closed handlers rely on it.
+            "EXTENSIONS_BASE": {},
+        })
+        crawler.spider = XunruiSpider.from_crawler(crawler)
+        return crawler
+    return make
+
+
+@pytest.fixture
+def crawler(make_crawler):
+    return make_crawler()
+
+
+@pytest.fixture
+def dedupe(crawler):
+    pipeline = build_from_crawler(DedupePipeline, crawler)
+    pipeline.open_spider()
+    yield pipeline
+    pipeline.close_spider()
+
+
+@pytest.fixture
+def store(crawler):
+    pipeline = build_from_crawler(StorePipeline, crawler)
+    pipeline.open_spider()
+    yield pipeline
+    pipeline.archive.close()  # spider_closed closes it in a crawl; closing twice is harmless
+
+
+@pytest.fixture
+def stored(archive_dir):
+    """Save records into the archive the pipelines use, as an earlier run did."""
+    def save(*items: Article) -> None:
+        with Archive(archive_dir) as archive:
+            for item in items:
+                archive.save(ItemAdapter(item).asdict())
+    return save
+
+
+def stats(crawler, component: str) -> dict:
+    prefix = f"newsarchive/{component}/"
+    return {key.removeprefix(prefix): value for key, value in crawler.stats.get_stats().items()
+            if key.startswith(prefix)}
+
+
+# Every pipeline ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("pipeline_class", [NormalizePipeline, ValidatePipeline, DedupePipeline,
+                                            StorePipeline])
+def test_pipelines_pass_other_items_through_untouched(crawler, pipeline_class):
+    pipeline = build_from_crawler(pipeline_class, crawler)
+    if hasattr(pipeline, "open_spider"):
+        pipeline.open_spider()
+    other = {"url": "http://zjifz.org.cn/list-zjsp.html", "title": "  宗教时评 "}
+
+    assert pipeline.process_item(other) is other
+    assert other == {"url": "http://zjifz.org.cn/list-zjsp.html", "title": "  宗教时评 "}
+    if hasattr(pipeline, "archive"):
+        assert pipeline.archive.counts() == {"aliases": 0, "links": 0}
+        pipeline.archive.close()
+
+
+@pytest.mark.parametrize("pipeline_class", [DedupePipeline, StorePipeline])
+def test_archive_pipelines_need_the_archive_setting(pipeline_class):
+    crawler = get_crawler(XunruiSpider, settings_dict={"NEWSARCHIVE_ARCHIVE": ""})
+
+    with pytest.raises(NotConfigured, match="NEWSARCHIVE_ARCHIVE"):
+        build_from_crawler(pipeline_class, crawler)
+
+
+# NormalizePipeline ------------------------------------------------------------------------
+
+def test_normalize_strips_texts_and_fills_body_site_hash_and_fetch_time(crawler):
+    item = Article(url="http://zjifz.org.cn/show-1.html", kind="reprint",
+                   title="  标题\u3000文字 ", source=" 中国民族报\n", author="",
+                   paragraphs=["  第一段， ", "", "\u3000\u3000第二段\n续"])
+
+    assert build_from_crawler(NormalizePipeline, crawler).process_item(item) is item
+    adapter = ItemAdapter(item)
+    assert (adapter["title"], adapter["source"], adapter["author"]) == (
+        "标题 文字", "中国民族报", "")
+    assert adapter["paragraphs"] == ["第一段，", "第二段 续"]
+    assert adapter["body"] == "第一段，\n第二段 续"
+    assert adapter["site"] == "zjifz.org.cn"
+    # the hash ignores punctuation width and whitespace, so a reprint's copy hashes alike
+    assert adapter["content_hash"] == content_hash(["第一段,", "第二段续"])
+    assert datetime.fromisoformat(adapter["fetched_at"]).utcoffset() == timedelta(0)
+    assert adapter["fetched_at"].endswith("Z")
+
+
+def test_normalize_keeps_the_site_and_fetch_time_already_set(crawler):
+    item = Article(url="http://127.0.0.1:8080/show-1.html", site="zjifz.org.cn",
+                   fetched_at=FETCHED_AT, paragraphs=["正文"])
+
+    build_from_crawler(NormalizePipeline, crawler).process_item(item)
+
+    assert (item.site, item.fetched_at) == ("zjifz.org.cn", FETCHED_AT)
+
+
+# ValidatePipeline -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("url", SAMPLE_URLS)
+def test_validate_passes_every_sample_record(crawler, url):
+    item = sample_item(url)
+
+    assert build_from_crawler(ValidatePipeline, crawler).process_item(item) is item
+    assert crawler.stats.get_value("newsarchive/failures") is None
+
+
+def test_validate_passes_an_article_of_pictures_only(crawler):
+    item = sample_item(PICTURES, paragraphs=[])
+    assert item.body == "" and item.images
+
+    assert build_from_crawler(ValidatePipeline, crawler).process_item(item) is item
+
+
+@pytest.mark.parametrize(("changes", "expected"), [
+    pytest.param({"title": ""}, ["title: empty"], id="empty-title"),
+    pytest.param({"title": None}, ["title: empty"], id="no-title"),
+    pytest.param({"kind": None}, ["kind: not set"], id="no-kind"),
+    pytest.param({"paragraphs": [], "body": "", "images": []}, ["body: no text and no images"],
+                 id="no-body-no-images"),
+    pytest.param({"http_status": "200"}, ["http_status: '200' is not of type"], id="wrong-type"),
+    pytest.param({"kind": "copy"}, ["kind: 'copy' is not one of"], id="unknown-kind"),
+    pytest.param({"meta": {"keywords": 1}}, ["meta.keywords: 1 is not of type 'string'"],
+                 id="wrong-type-nested"),
+    pytest.param({"title": "", "kind": None}, ["kind: not set", "title: empty"],
+                 id="several-errors"),
+])
+def test_validate_raises_invalid_item_with_readable_errors(crawler, changes, expected):
+    item = sample_item(SEED)
+    adapter = ItemAdapter(item)
+    for field, value in changes.items():  # after normalising, as a broken parser would
+        adapter[field] = value
+
+    with pytest.raises(InvalidItem) as raised:
+        build_from_crawler(ValidatePipeline, crawler).process_item(item)
+
+    assert raised.value.url == SEED
+    errors = raised.value.errors
+    assert len(errors) == len(expected)
+    assert [error[:len(prefix)] for error, prefix in zip(errors, expected, strict=True)] == expected
+    assert str(raised.value) == f"Invalid record {SEED}: {'; '.join(raised.value.errors)}"
+    assert crawler.stats.get_value("newsarchive/failures/invalid") == 1
+
+
+# DedupePipeline ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("url", "outcome"), [(STATIC, "unchanged"), (DYNAMIC, "alias")])
+def test_dedupe_drops_unchanged_pages_and_aliases(crawler, stored, dedupe, url, outcome):
+    stored(sample_item(STATIC))
+
+    with pytest.raises(DuplicateItem) as raised:
+        dedupe.process_item(sample_item(url))
+
+    assert (raised.value.url, raised.value.decision) == (url, Stored(outcome, STATIC))
+    assert raised.value.log_level == "DEBUG"  # a re-crawl drops most pages: keep the log quiet
+    assert stats(crawler, "dedupe") == {outcome: 1}
+
+
+@pytest.mark.parametrize("item", [
+    pytest.param(lambda: sample_item(SEED), id="new"),
+    pytest.param(lambda: sample_item(STATIC, paragraphs=["更正：原文有误，现已修改。"]),
+                 id="changed"),
+])
+def test_dedupe_passes_new_and_changed_pages(crawler, stored, dedupe, item):
+    stored(sample_item(STATIC))
+    item = item()
+
+    assert dedupe.process_item(item) is item
+    assert stats(crawler, "dedupe") == {}
+
+
+# StorePipeline ----------------------------------------------------------------------------
+
+def test_store_starts_a_run_named_after_the_spider(crawler, store):
+    run = crawler.stats.get_value("newsarchive/run")
+
+    assert run == store.run
+    assert store.archive.run(run)["spider"] == "xunrui"
+
+
+def test_store_saves_items_and_counts_each_outcome(crawler, store, archive_dir):
+    edited = sample_item(STATIC, paragraphs=["更正：原文有误，现已修改。"])
+    items = [sample_item(DYNAMIC), sample_item(STATIC), sample_item(STATIC), edited]
+
+    assert [store.process_item(item) for item in items] == items
+    assert stats(crawler, "store") == {"new": 1, "moved": 1, "unchanged": 1, "changed": 1}
+    with Archive(archive_dir) as archive:  # another connection: every save is committed
+        assert [(r["url"], r["aliases"], r["body"]) for r in archive.records()] == [
+            (STATIC, [DYNAMIC], edited.body)]
+        assert len(archive.versions(STATIC)) == 2
+
+
+def test_store_records_an_alias_from_a_dropped_duplicate(crawler, dedupe, store):
+    store.process_item(sample_item(STATIC))
+    item = sample_item(DYNAMIC)
+    with pytest.raises(DuplicateItem) as raised:
+        dedupe.process_item(item)
+
+    drop(crawler, item, raised.value)
+
+    assert store.archive.record_url(DYNAMIC) == STATIC
+    [record] = store.archive.records()
+    assert record["aliases"] == [DYNAMIC]
+    assert stats(crawler, "store") == {"new": 1}  # dropped items are not counted as stored
+
+
+def test_store_notes_a_dropped_unchanged_page_without_a_new_version(crawler, dedupe, store):
+    store.process_item(sample_item(STATIC))
+    item = sample_item(STATIC)
+    with pytest.raises(DuplicateItem) as raised:
+        dedupe.process_item(item)
+
+    drop(crawler, item, raised.value)
+
+    assert len(store.archive.versions(STATIC)) == 1
+    assert store.archive.failures() == []
+
+
+def test_store_records_an_invalid_item_as_a_failure(crawler, store):
+    item = sample_item(SEED, title="", paragraphs=[])
+    with pytest.raises(InvalidItem) as raised:
+        build_from_crawler(ValidatePipeline, crawler).process_item(item)
+
+    drop(crawler, item, raised.value)
+
+    [failure] = store.archive.failures()
+    assert (failure["run"], failure["url"], failure["stage"], failure["reason"]) == (
+        store.run, SEED, "validate", "invalid")
+    assert failure["detail"] == "title: empty; body: no text and no images"
+    assert list(store.archive.records()) == []
+
+
+def test_store_ignores_items_dropped_for_other_reasons(crawler, store):
+    drop(crawler, sample_item(SEED), DropItem("Filtered by a custom pipeline"))
+
+    assert store.archive.failures() == []
+    assert list(store.archive.records()) == []
+
+
+def test_store_records_a_failed_page_and_links_show_the_lost_original(crawler, store):
+    store.process_item(sample_item(GONE_REPRINT))
+
+    send(crawler, page_failed, url=GONE_ORIGINAL, stage="fetch", reason="http_404",
+         detail="HttpError: Ignoring non-200 response", http_status=404, referer=GONE_REPRINT)
+
+    [failure] = store.archive.failures()
+    assert {key: value for key, value in failure.items() if key not in ("id", "at")} == {
+        "run": store.run, "url": GONE_ORIGINAL, "stage": "fetch", "reason": "http_404",
+        "detail": "HttpError: Ignoring non-200 response", "http_status": 404,
+        "referer": GONE_REPRINT,
+    }
+    [link] = store.archive.links()
+    assert (link["reprint_url"], link["original_status"], link["original_failure"]) == (
+        GONE_REPRINT, "failed", "http_404")
+
+
+def test_store_records_an_item_error_as_a_pipeline_failure(crawler, store):
+    try:
+        raise ValueError("archive full")
+    except ValueError:
+        failure = Failure()
+
+    send(crawler, signals.item_error, item=sample_item(SEED), response=None,
+         spider=crawler.spider, failure=failure)
+
+    [recorded] = store.archive.failures()
+    assert (recorded["url"], recorded["stage"], recorded["reason"], recorded["detail"]) == (
+        SEED, "pipeline", "ValueError", "archive full")
+
+
+def test_store_writes_the_run_stats_and_closes_the_archive_at_spider_closed(
+        crawler, store, archive_dir):
+    store.process_item(sample_item(SEED))
+    crawler.stats.set_value("newsarchive/failures", 2)
+
+    send(crawler, signals.spider_closed, spider=crawler.spider, reason="finished")
+
+    with pytest.raises(sqlite3.ProgrammingError):
+        store.archive.db.execute("SELECT 1")
+    with Archive(archive_dir) as archive:
+        run = archive.last_run()
+    assert (run["id"], run["spider"], run["finish_reason"]) == (store.run, "xunrui", "finished")
+    assert run["finished_at"] is not None
+    assert run["stats"] == {"newsarchive/run": store.run, "newsarchive/store/new": 1,
+                            "newsarchive/failures": 2}
+
+
+def test_store_records_the_url_that_redirected_to_a_scraped_page_as_its_alias(crawler, store):
+    store.process_item(sample_item(REDIRECTED_REPRINT))
+    item = sample_item(MOVED_ORIGINAL)
+    store.process_item(item)
+
+    send(crawler, signals.item_scraped, item=item,
+         response=sample_response(MOVED_ORIGINAL, redirect_urls=(OLD_ORIGINAL,)),
+         spider=crawler.spider)
+
+    assert store.archive.record_url(OLD_ORIGINAL) == MOVED_ORIGINAL
+    [link] = store.archive.links()
+    assert (link["original_url"], link["original_status"], link["original_record"]) == (
+        OLD_ORIGINAL, "stored", MOVED_ORIGINAL)
+
+
+def test_store_records_the_url_that_redirected_to_a_dropped_unchanged_page(
+        crawler, stored, dedupe, store):
+    stored(sample_item(MOVED_ORIGINAL))
+    item = sample_item(MOVED_ORIGINAL)
+    with pytest.raises(DuplicateItem) as raised:
+        dedupe.process_item(item)
+
+    drop(crawler, item, raised.value,
+         response=sample_response(MOVED_ORIGINAL, redirect_urls=(OLD_ORIGINAL,)))
+
+    assert store.archive.record_url(OLD_ORIGINAL) == MOVED_ORIGINAL
+
+
+def test_store_records_no_alias_for_a_page_reached_without_redirect(crawler, store):
+    item = sample_item(MOVED_ORIGINAL)
+    store.process_item(item)
+
+    send(crawler, signals.item_scraped, item=item, response=sample_response(MOVED_ORIGINAL),
+         spider=crawler.spider)
+
+    assert store.archive.counts()["aliases"] == 0
+
+
+# The four in settings order ---------------------------------------------------------------
+
+def run_pipelines(crawler, items: list[Article]) -> None:
+    """One run through normalize, validate, dedupe and store, as ITEM_PIPELINES orders them."""
+    pipelines = [build_from_crawler(cls, crawler) for cls in
+                 (NormalizePipeline, ValidatePipeline, DedupePipeline, StorePipeline)]
+    for pipeline in pipelines:
+        if hasattr(pipeline, "open_spider"):
+            pipeline.open_spider()
+    for item in items:
+        try:
+            for pipeline in pipelines:
+                item = pipeline.process_item(item)
+        except DropItem as exception:
+            drop(crawler, item, exception)
+    for pipeline in pipelines:
+        if hasattr(pipeline, "close_spider"):
+            pipeline.close_spider()
+    send(crawler, signals.spider_closed, spider=crawler.spider, reason="finished")
+
+
+def parsed_samples() -> list[Article]:
+    """Every sample article as the spider yields it: parsed, not yet normalised."""
+    return [page_for(sample_response(url)).to_item() for url in SAMPLE_URLS]
+
+
+def test_two_runs_over_the_samples_store_each_article_once(make_crawler, archive_dir):
+    first, second = make_crawler(), make_crawler()
+    run_pipelines(first, parsed_samples())
+    run_pipelines(second, parsed_samples())
+
+    pages = len(SAMPLE_URLS) - 1  # DYNAMIC is the same page as STATIC
+    reprints = [EXPECTED[url] for url in SAMPLE_URLS
+                if EXPECTED[url]["kind"] == "reprint" and url != DYNAMIC]
+    with Archive(archive_dir) as archive:
+        assert archive.counts() == {
+            "reprint": len(reprints), "original": pages - len(reprints), "aliases": 1,
+            "links": sum(1 for reprint in reprints if reprint["original_url"])}
+        assert archive.record_url(DYNAMIC) == STATIC
+        first_run, second_run = archive.run(1), archive.run(2)
+    # the dynamic URL sorts first, so the static one takes the record over from it
+    assert stats(first, "store") == {"new": pages, "moved": 1}
+    assert {key: value for key, value in first_run["stats"].items()
+            if key.startswith("newsarchive/store/")} == {
+        "newsarchive/store/new": pages, "newsarchive/store/moved": 1}
+    assert stats(second, "store") == {}
+    assert stats(second, "dedupe") == {"unchanged": pages + 1}  # the alias page seen again too
+    assert second_run["finish_reason"] == "finished"

@@ -1,0 +1,358 @@
+"""Tests of the archive: what saving does, aliases, links, runs, failures and record queries."""
+
+import sqlite3
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from itemadapter import ItemAdapter
+from scrapy.http import HtmlResponse
+
+from newsarchive.parsers import page_for
+from newsarchive.records import normalize
+from newsarchive.store import Archive, Stored, preferred
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+FETCHED_AT = "2024-05-01T08:00:00Z"
+
+SEED = "http://zjifz.org.cn/show-10595.html"
+SEED_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html"
+STATIC = "http://zjifz.org.cn/show-10601.html"
+DYNAMIC = "http://zjifz.org.cn/index.php?c=show&id=10601"  # byte-identical copy of STATIC
+REPRINT_10598 = "http://zjifz.org.cn/show-10598.html"
+REPRINT_10607 = "http://zjifz.org.cn/show-10607.html"
+ORIGINAL_0320 = "http://mw.nmg.gov.cn/xw/msdt/202303/t20230320_2279133.html"  # date-only PubDate
+ORIGINAL_HUHHOT = "http://www.huhhot.gov.cn/zwdt/bmdt/202303/t20230315_1470358.html"
+
+
+def sample_record(page_url: str, /, **changes) -> dict:
+    """The record the pipelines build from the sample page served at `page_url`.
+
+    `changes` replace fields (`url` included) before normalising, so body and hash follow them.
+    """
+    parts = urlsplit(page_url)
+    name = parts.path.lstrip("/") + (f"%3F{parts.query}" if parts.query else "")
+    response = HtmlResponse(url=page_url, body=(SAMPLES / parts.hostname / name).read_bytes())
+    adapter = ItemAdapter(page_for(response).to_item())
+    for field, value in changes.items():
+        adapter[field] = value
+    normalize(adapter, fetched_at=FETCHED_AT)
+    return adapter.asdict()
+
+
+def snapshot(archive: Archive, url: str) -> dict:
+    """Everything the archive exposes about the records, for comparing two archives."""
+    return {"records": list(archive.records()), "versions": archive.versions(url),
+            "links": archive.links(), "counts": archive.counts()}
+
+
+@pytest.fixture
+def archive(tmp_path):
+    with Archive(tmp_path / "archive") as archive:
+        yield archive
+
+
+# Saving: new, unchanged, changed ----------------------------------------------------------
+
+def test_first_save_of_a_page_is_new_and_returns_it_from_records(archive):
+    record = sample_record(SEED)
+
+    assert archive.save(record) == Stored("new", SEED)
+    assert list(archive.records()) == [record | {"aliases": []}]
+    assert archive.versions(SEED) == [record]
+
+
+def test_same_body_saved_again_is_unchanged_and_adds_no_version(archive):
+    archive.save(sample_record(SEED))
+
+    assert archive.classify(sample_record(SEED)) == Stored("unchanged", SEED)
+    assert archive.save(sample_record(SEED)) == Stored("unchanged", SEED)
+    assert len(archive.versions(SEED)) == 1
+
+
+def test_changed_body_is_kept_as_a_second_version_and_becomes_the_record(archive):
+    first = sample_record(SEED)
+    edited = sample_record(SEED, paragraphs=first["paragraphs"] + ["编者按：本文有更新。"])
+    archive.save(first)
+
+    assert archive.save(edited) == Stored("changed", SEED)
+    assert archive.versions(SEED) == [first, edited]
+    assert [record["body"] for record in archive.records()] == [edited["body"]]
+
+
+def test_unchanged_page_seen_in_a_later_run_keeps_its_first_run_and_moves_its_last_run(archive):
+    first, second = archive.start_run("xunrui"), archive.start_run("xunrui")
+    archive.save(sample_record(SEED), run=first)
+    archive.save(sample_record(SEED), run=second)
+
+    row = archive.db.execute("SELECT first_run, last_run FROM records").fetchone()
+    assert (row["first_run"], row["last_run"]) == (first, second)
+
+
+# Aliases and the preferred URL -----------------------------------------------------------
+
+@pytest.mark.parametrize(("url", "other", "expected"), [
+    ("http://zjifz.org.cn/show-10601.html", "http://zjifz.org.cn/index.php?c=show&id=10601", True),
+    ("http://zjifz.org.cn/index.php?c=show&id=10601", "http://zjifz.org.cn/show-10601.html", False),
+    # static beats dynamic even when the dynamic URL is shorter
+    ("http://zjifz.org.cn/show-10601.html", "http://zjifz.org.cn/?id=10601", True),
+    ("http://zjifz.org.cn/show-1.html", "http://zjifz.org.cn/show-10.html", True),
+    ("http://zjifz.org.cn/?id=1", "http://zjifz.org.cn/index.php?id=1", True),
+    ("http://zjifz.org.cn/show-1.html", "http://zjifz.org.cn/show-2.html", True),
+    ("http://zjifz.org.cn/show-2.html", "http://zjifz.org.cn/show-1.html", False),
+    ("http://zjifz.org.cn/show-1.html", "http://zjifz.org.cn/show-1.html", False),
+])
+def test_preferred_url_is_static_then_shorter_then_smaller(url, other, expected):
+    assert preferred(url, other) is expected
+
+
+def test_same_body_under_dynamic_url_becomes_alias_of_static_url(archive):
+    archive.save(sample_record(STATIC))
+
+    assert archive.save(sample_record(DYNAMIC)) == Stored("alias", STATIC)
+    assert [(r["url"], r["aliases"]) for r in archive.records()] == [(STATIC, [DYNAMIC])]
+    assert archive.record_url(DYNAMIC) == STATIC
+
+
+def test_static_url_arriving_after_the_dynamic_one_takes_over_the_record(archive):
+    archive.save(sample_record(DYNAMIC))
+
+    assert archive.save(sample_record(STATIC)) == Stored("moved", STATIC)
+    assert [(r["url"], r["aliases"]) for r in archive.records()] == [(STATIC, [DYNAMIC])]
+    assert archive.record_url(DYNAMIC) == STATIC
+    assert [link["reprint_url"] for link in archive.links()] == [STATIC]
+
+
+def test_both_arrival_orders_of_static_and_dynamic_url_give_the_same_archive(tmp_path):
+    with Archive(tmp_path / "static_first") as static_first, \
+            Archive(tmp_path / "dynamic_first") as dynamic_first:
+        static_first.save(sample_record(STATIC))
+        static_first.save(sample_record(DYNAMIC))
+        dynamic_first.save(sample_record(DYNAMIC))
+        dynamic_first.save(sample_record(STATIC))
+
+        assert snapshot(dynamic_first, STATIC) == snapshot(static_first, STATIC)
+        assert snapshot(static_first, STATIC)["counts"] == {"reprint": 1, "aliases": 1, "links": 1}
+
+
+@pytest.mark.parametrize("copy", [
+    pytest.param({"url": "http://zjifz.org.cn/show-99999.html", "kind": "original"},
+                 id="same-site-other-kind"),
+    pytest.param({"url": "http://w.mzdc.org.cn/show-10595.html", "site": "w.mzdc.org.cn"},
+                 id="same-kind-other-site"),
+])
+def test_equal_bodies_of_another_kind_or_site_are_separate_records(archive, copy):
+    archive.save(sample_record(SEED))
+    record = sample_record(SEED, **copy)
+
+    assert archive.save(record) == Stored("new", record["url"])
+    assert [r["aliases"] for r in archive.records()] == [[], []]
+
+
+def test_reprint_and_its_original_with_equal_normalised_bodies_are_not_aliases(archive):
+    reprint, original = sample_record(SEED), sample_record(SEED_ORIGINAL)
+    assert reprint["content_hash"] == original["content_hash"]  # NFKC folds the punctuation
+
+    assert archive.save(reprint) == Stored("new", SEED)
+    assert archive.save(original) == Stored("new", SEED_ORIGINAL)
+    assert archive.counts() == {"reprint": 1, "original": 1, "aliases": 0, "links": 1}
+
+
+def test_known_alias_seen_again_with_the_same_body_is_unchanged(archive):
+    archive.save(sample_record(STATIC))
+    archive.save(sample_record(DYNAMIC))
+
+    assert archive.classify(sample_record(DYNAMIC)) == Stored("unchanged", STATIC)
+
+
+@pytest.mark.parametrize("recrawl", [
+    pytest.param([STATIC, DYNAMIC], id="static-first"),
+    pytest.param([DYNAMIC, STATIC], id="dynamic-first"),
+])
+def test_edited_article_stays_one_record_whichever_url_is_crawled_first(archive, recrawl):
+    archive.save(sample_record(STATIC))
+    archive.save(sample_record(DYNAMIC))
+
+    for url in recrawl:
+        archive.save(sample_record(url, paragraphs=["更正：原文有误，现已修改。"]))
+
+    assert [(r["url"], r["aliases"], r["body"]) for r in archive.records()] == [
+        (STATIC, [DYNAMIC], "更正：原文有误，现已修改。")]
+
+
+def test_static_url_taking_over_keeps_earlier_bodies_of_the_dynamic_url(archive):
+    archive.save(sample_record(DYNAMIC, paragraphs=["初版正文，后经编辑修改。"]))
+    archive.save(sample_record(DYNAMIC))  # changed: now the same body as STATIC
+    archive.save(sample_record(STATIC))  # moved
+
+    assert "初版正文，后经编辑修改。" in [version["body"] for version in archive.versions(STATIC)]
+
+
+# Links from reprints to originals ---------------------------------------------------------
+
+def test_reprint_is_linked_to_the_original_it_names(archive):
+    archive.save(sample_record(SEED))
+
+    assert archive.links() == [{
+        "reprint_url": SEED, "original_url": SEED_ORIGINAL, "original_record": None,
+        "original_status": "not_fetched", "original_failure": None,
+    }]
+
+
+def test_new_version_naming_no_original_removes_the_link(archive):
+    first = sample_record(SEED)
+    archive.save(first)
+
+    edited = sample_record(SEED, original_url=None, paragraphs=first["paragraphs"][:-1])
+    assert archive.save(edited).outcome == "changed"
+    assert archive.links() == []
+
+
+def test_original_is_never_linked_even_when_it_names_a_url(archive):
+    archive.save(sample_record(SEED_ORIGINAL, original_url="http://example.gov.cn/source.html"))
+
+    assert archive.links() == []
+
+
+ORIGINAL_ALIAS = SEED_ORIGINAL + "?from=zjifz"
+
+
+@pytest.mark.parametrize(("reprint_changes", "setup", "status", "record", "failure"), [
+    pytest.param({}, lambda archive: None, "not_fetched", None, None, id="not-fetched"),
+    pytest.param({}, lambda archive: archive.save(sample_record(SEED_ORIGINAL)),
+                 "stored", SEED_ORIGINAL, None, id="stored"),
+    pytest.param({"original_url": ORIGINAL_ALIAS},
+                 lambda archive: (archive.save(sample_record(SEED_ORIGINAL)),
+                                  archive.add_alias(ORIGINAL_ALIAS, SEED_ORIGINAL)),
+                 "stored", SEED_ORIGINAL, None, id="stored-under-an-alias"),
+    pytest.param({}, lambda archive: archive.add_failure(SEED_ORIGINAL, "fetch", "http_404"),
+                 "failed", None, "http_404", id="failed"),
+    pytest.param({}, lambda archive: (archive.add_failure(SEED_ORIGINAL, "fetch", "timeout"),
+                                      archive.add_failure(SEED_ORIGINAL, "fetch", "http_503")),
+                 "failed", None, "http_503", id="failed-latest-reason"),
+    pytest.param({}, lambda archive: (archive.add_failure(SEED_ORIGINAL, "fetch", "timeout"),
+                                      archive.save(sample_record(SEED_ORIGINAL))),
+                 "stored", SEED_ORIGINAL, None, id="stored-after-a-failure"),
+])
+def test_link_reports_what_became_of_the_original(archive, reprint_changes, setup, status,
+                                                  record, failure):
+    archive.save(sample_record(SEED, **reprint_changes))
+    setup(archive)
+
+    [link] = archive.links()
+    assert (link["original_status"], link["original_record"], link["original_failure"]) == (
+        status, record, failure)
+
+
+# Runs and failures ------------------------------------------------------------------------
+
+def test_run_round_trips_spider_finish_reason_and_stats(archive):
+    run = archive.start_run("xunrui")
+    started = archive.run(run)
+    assert (started["spider"], started["finished_at"], started["stats"]) == ("xunrui", None, {})
+
+    stats = {"newsarchive/store/new": 3, "site_name": "宗教法治网",
+             "start_time": datetime(2024, 5, 1, 8, 0, tzinfo=UTC)}
+    archive.finish_run(run, "finished", stats)
+
+    finished = archive.run(run)
+    assert finished["finish_reason"] == "finished"
+    assert finished["finished_at"] is not None
+    assert finished["stats"] == {"newsarchive/store/new": 3, "site_name": "宗教法治网",
+                                 "start_time": "2024-05-01 08:00:00+00:00"}
+
+
+def test_last_run_is_the_latest_started_and_none_before_any(archive):
+    assert archive.last_run() is None
+    assert archive.run(1) is None
+
+    archive.start_run("xunrui")
+    latest = archive.start_run("xunrui")
+    assert archive.last_run()["id"] == latest
+
+
+def test_failures_round_trip_every_field_and_filter_by_run(archive):
+    run = archive.start_run("xunrui")
+    missing = "http://mw.nmg.gov.cn/xw/msdt/202303/t20230307_2271546.html"
+    archive.add_failure(missing, "fetch", "http_404", detail="HttpError: Ignoring non-200 response",
+                        http_status=404, referer="http://zjifz.org.cn/show-10604.html", run=run)
+    archive.add_failure("http://zjifz.org.cn/list-zjsp.html", "parse", "not_article")
+
+    [failure] = archive.failures(run)
+    assert {key: value for key, value in failure.items() if key not in ("id", "at")} == {
+        "run": run, "url": missing, "stage": "fetch", "reason": "http_404",
+        "detail": "HttpError: Ignoring non-200 response", "http_status": 404,
+        "referer": "http://zjifz.org.cn/show-10604.html",
+    }
+    assert failure["at"].endswith("Z")
+    assert [f["reason"] for f in archive.failures()] == ["http_404", "not_article"]
+    assert archive.latest_failure(missing) == failure
+    assert archive.latest_failure("http://zjifz.org.cn/never-failed.html") is None
+
+
+# The database -----------------------------------------------------------------------------
+
+def test_database_uses_wal_journal_mode(archive):
+    with closing(sqlite3.connect(archive.path)) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_everything_survives_closing_and_reopening_the_archive(tmp_path):
+    with Archive(tmp_path / "archive") as archive:
+        run = archive.start_run("xunrui")
+        archive.save(sample_record(STATIC), run)
+        archive.save(sample_record(DYNAMIC), run)
+        archive.add_failure(SEED_ORIGINAL, "fetch", "timeout", run=run)
+        archive.finish_run(run, "finished", {"newsarchive/store/new": 1})
+        before = snapshot(archive, STATIC) | {"failures": archive.failures(),
+                                               "run": archive.last_run()}
+
+    with Archive(tmp_path / "archive") as reopened:
+        after = snapshot(reopened, STATIC) | {"failures": reopened.failures(),
+                                               "run": reopened.last_run()}
+    assert after == before
+    assert [(r["url"], r["aliases"]) for r in after["records"]] == [(STATIC, [DYNAMIC])]
+
+
+def test_second_archive_on_the_same_directory_sees_each_write_at_once(tmp_path):
+    # The dedupe and store pipelines each hold a connection to the same database.
+    with Archive(tmp_path / "archive") as writer, Archive(tmp_path / "archive") as reader:
+        writer.save(sample_record(STATIC))
+        assert reader.classify(sample_record(DYNAMIC)) == Stored("alias", STATIC)
+        assert reader.classify(sample_record(STATIC)) == Stored("unchanged", STATIC)
+
+
+# Queries ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def filled(archive):
+    """Reprints and originals of two sites, saved out of publication order."""
+    for url in (REPRINT_10607, SEED_ORIGINAL, ORIGINAL_HUHHOT, SEED, ORIGINAL_0320, REPRINT_10598):
+        archive.save(sample_record(url))
+    return archive
+
+
+@pytest.mark.parametrize(("filters", "expected"), [
+    ({}, [SEED_ORIGINAL, SEED, REPRINT_10598, ORIGINAL_HUHHOT, ORIGINAL_0320, REPRINT_10607]),
+    ({"kind": "reprint"}, [SEED, REPRINT_10598, REPRINT_10607]),
+    ({"kind": "original"}, [SEED_ORIGINAL, ORIGINAL_HUHHOT, ORIGINAL_0320]),
+    ({"site": "www.huhhot.gov.cn"}, [ORIGINAL_HUHHOT]),
+    # published 2023-02-17T17:00:27+08:00: the day itself counts, whatever the time
+    ({"since": "2023-02-17"}, [SEED, REPRINT_10598, ORIGINAL_HUHHOT, ORIGINAL_0320, REPRINT_10607]),
+    # a date-only published_at (2023-03-20) counts on its day too
+    ({"since": "2023-03-20"}, [ORIGINAL_0320, REPRINT_10607]),
+    ({"since": "2023-03-25"}, []),
+    ({"kind": "original", "site": "mw.nmg.gov.cn", "since": "2023-03-01"}, [ORIGINAL_0320]),
+])
+def test_records_filter_by_kind_site_and_since_oldest_publication_first(filled, filters, expected):
+    assert [record["url"] for record in filled.records(**filters)] == expected
+
+
+def test_records_published_at_the_same_moment_are_ordered_by_url(archive):
+    published_at = "2023-03-01T09:00+08:00"
+    for url in (REPRINT_10607, REPRINT_10598, SEED):
+        archive.save(sample_record(url, published_at=published_at))
+
+    assert [record["url"] for record in archive.records()] == [SEED, REPRINT_10598, REPRINT_10607]
