@@ -1,6 +1,7 @@
 """End to end: the real `newsarchive crawl --replay samples` over HTTP on 127.0.0.1, twice."""
 
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -152,3 +153,21 @@ def test_export_filters_by_kind_site_and_date(crawled):
     assert {r["url"] for r in export(archive, "--site", "www.huhhot.gov.cn")} == {GBK_ORIGINAL}
     since = export(archive, "--since", "2023-03-14")
     assert since and all(r["published_at"][:10] >= "2023-03-14" for r in since)
+
+
+def test_a_broken_page_is_recorded_and_the_run_goes_on_with_exit_status_3(tmp_path):
+    """A reprint URL that now serves a '文章不存在' page (a soft 404) is a parse failure."""
+    web = tmp_path / "web"
+    shutil.copytree(ROOT / "samples", web)
+    (web / "zjifz.org.cn/show-10606.html").write_text(
+        "<html><head><title>提示信息 - 宗教法治网</title></head>"
+        "<body><div class='msg'>文章不存在或已被删除</div></body></html>", encoding="utf-8")
+    archive = tmp_path / "archive"
+
+    result = newsarchive("crawl", "--replay", str(web), "--archive", str(archive), "-q")
+
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "not_article      1  http://zjifz.org.cn/show-10606.html" in result.stdout
+    urls = {record["url"] for record in export(archive)}
+    assert "http://zjifz.org.cn/show-10606.html" not in urls
+    assert REPRINTS - {"http://zjifz.org.cn/show-10606.html"} <= urls
