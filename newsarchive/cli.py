@@ -42,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="archive directory (default: ./archive)")
     export.add_argument("--format", choices=["jsonl", "json", "csv"], default="jsonl",
                         help="output format (default: jsonl)")
-    export.add_argument("--kind", choices=["reprint", "original"], help="only this kind of record")
+    export.add_argument("--kind", choices=["reprint", "original", "check"],
+                        help="only this kind of record; `check` exports the reprint checks")
     export.add_argument("--site", metavar="HOST", help="only records of this host")
     export.add_argument("--since", metavar="YYYY-MM-DD", type=commands.iso_date,
                         help="only records published on or after this day")
@@ -57,9 +58,35 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--kind", choices=["reprint", "original"],
                        help="role of the page (default: the parser family's)")
 
+    check = sub.add_parser("check", help="recompute every stored reprint's check",
+                           description="Compare every stored reprint with its stored original "
+                           "again (after a comparator improvement, say) and store the checks.")
+    check.add_argument("--archive", metavar="DIR", type=Path, default=Path("archive"),
+                       help="archive directory (default: ./archive)")
+
+    compare = sub.add_parser(
+        "compare", help="check one reprint against its original, from saved files",
+        description="Compare a reprint with its original. Each is a saved HTML page (parsed with "
+        "the parser its URL selects) or a .txt file with one paragraph a line.")
+    compare.add_argument("reprint", type=Path, help="reprint: saved .html page or .txt file")
+    compare.add_argument("original", type=Path, help="original: saved .html page or .txt file")
+    compare.add_argument("--reprint-url", help="URL the reprint page was served at")
+    compare.add_argument("--original-url", help="URL the original page was served at")
+    compare.add_argument("--format", choices=["text", "json", "html"], default="text",
+                         help="text summary with diffs (default), the check as JSON, or an HTML page")
+    compare.add_argument("-o", "--output", metavar="FILE", help="output file (default: stdout)")
+
+    report = sub.add_parser("report", help="write a static HTML report of all checks",
+                            description="Write an HTML report: an index of every reprint check "
+                            "and a side-by-side page per pair. Open OUT/index.html in a browser.")
+    report.add_argument("--archive", metavar="DIR", type=Path, default=Path("archive"),
+                        help="archive directory (default: ./archive)")
+    report.add_argument("-o", "--output", metavar="DIR", type=Path, default=Path("report"),
+                        help="output directory (default: ./report)")
+
     sub.add_parser("schema", help="print the JSON Schema of a record",
-                   description="Print the JSON Schema of the Article record that crawls store "
-                   "and exports write.")
+                   description="Print the JSON Schemas of the records crawls store and exports "
+                   "write: Article and ReprintCheck.")
 
     replay = sub.add_parser("replay", help="serve a samples directory as an HTTP proxy",
                             description="Serve DIR on 127.0.0.1 as an HTTP proxy in the foreground, "
@@ -77,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
             "export": commands.export,
             "parse": commands.parse,
             "replay": commands.replay,
+            "check": commands.check,
+            "compare": commands.compare_files,
+            "report": commands.report,
             "schema": commands.schema,
         }[args.command](args)
     except commands.UserError as error:

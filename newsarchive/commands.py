@@ -13,11 +13,14 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 
-from newsarchive.export import atomic_output, write_records
+from newsarchive.check_text import check_text
+from newsarchive.checks import check_all
+from newsarchive.compare import compare
+from newsarchive.export import CHECK_FIELDS, atomic_output, write_records
 from newsarchive.parsers import page_for
-from newsarchive.records import article_schema, normalize
-from newsarchive.replay import ReplayServer, sample_path, sample_url, stored_headers
-from newsarchive.store import DATABASE_NAME, Archive
+from newsarchive.records import article_schema, check_schema, normalize
+from newsarchive.replay import HEADERS_SUFFIX, ReplayServer, sample_url, stored_headers
+from newsarchive.store import DATABASE_NAME, Archive, utc_now
 
 EXIT_OK, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 3
 # A page that answers 404 or 410 is gone: recorded, but not a malfunction of the crawl.
@@ -122,37 +125,102 @@ def summary(run: dict, failures: list[dict], counts: dict, archive: Path, second
     return "\n".join(lines)
 
 
+def open_archive(directory: Path) -> Archive:
+    if not (directory / DATABASE_NAME).exists():
+        raise UserError(f"no archive at {directory} (run `newsarchive crawl` first)")
+    return Archive(directory)
+
+
 def export(args: argparse.Namespace) -> int:
-    if not (args.archive / DATABASE_NAME).exists():
-        raise UserError(f"no archive at {args.archive} (run `newsarchive crawl` first)")
-    with Archive(args.archive) as archive, atomic_output(args.output) as output:
-        records = archive.records(kind=args.kind, site=args.site, since=args.since)
-        count = write_records(records, args.format, output)
+    with open_archive(args.archive) as archive, atomic_output(args.output) as output:
+        if args.kind == "check":
+            count = write_records(archive.checks(site=args.site), args.format, output,
+                                  fields=CHECK_FIELDS)
+        else:
+            records = archive.records(kind=args.kind, site=args.site, since=args.since)
+            count = write_records(records, args.format, output)
     if args.output not in (None, "-"):
         print(f"Exported {count} records to {args.output}", file=sys.stderr)
     return EXIT_OK
 
 
+def saved_response(path: Path, url: str | None) -> HtmlResponse:
+    """A saved page as a response: URL given, or read from a samples/HOST/PATH file name, or a
+    file: URL (the fallback parser); the stored headers too when they are beside it."""
+    url = url or sample_url(path) or path.resolve().as_uri()
+    sidecar = path.with_name(path.name + HEADERS_SUFFIX)
+    headers = stored_headers(path)[1] if sidecar.exists() else {}
+    return HtmlResponse(url=url, body=path.read_bytes(), headers=headers)
+
+
 def parse(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         raise UserError(f"no such file: {args.file}")
-    url = args.url or sample_url(args.file) or args.file.resolve().as_uri()
-    headers = {}
-    stored = sample_path(args.file.parent, url)
-    if stored is not None and args.file.with_name(args.file.name + ".headers.json").exists():
-        headers = stored_headers(args.file)[1]
-    response = HtmlResponse(url=url, body=args.file.read_bytes(), headers=headers)
-    page = page_for(response, args.kind)
+    page = page_for(saved_response(args.file, args.url), args.kind)
     adapter = ItemAdapter(page.to_item())
     normalize(adapter, fetched_at=None)
     if not page.is_article():
-        print(f"newsarchive parse: {url} does not look like an article", file=sys.stderr)
+        print(f"newsarchive parse: {page.response.url} does not look like an article",
+              file=sys.stderr)
     print(json.dumps(adapter.asdict(), ensure_ascii=False, indent=2))
     return EXIT_OK
 
 
 def schema(args: argparse.Namespace) -> int:
-    print(json.dumps(article_schema(), ensure_ascii=False, indent=2))
+    print(json.dumps({"Article": article_schema(), "ReprintCheck": check_schema()},
+                     ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def check(args: argparse.Namespace) -> int:
+    with open_archive(args.archive) as archive:
+        counts = check_all(archive)
+    verdicts = {key.split(":", 1)[1]: n for key, n in counts.items() if key.startswith("verdict:")}
+    flags = {key.split(":", 1)[1]: n for key, n in counts.items() if key.startswith("flag:")}
+    print(f"Checked {sum(verdicts.values())} reprints: "
+          + ", ".join(f"{n} {verdict}" for verdict, n in sorted(verdicts.items())))
+    for flag, n in sorted(flags.items()):
+        print(f"  {flag:<26} {n}")
+    return EXIT_OK
+
+
+def load_page(path: Path, url: str | None, kind: str) -> dict:
+    """A record from a saved page (.html, parsed) or a text file (.txt, one paragraph a line)."""
+    if not path.is_file():
+        raise UserError(f"no such file: {path}")
+    if path.suffix == ".txt":
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        paragraphs = [line.strip() for line in lines if line.strip()]
+        return {"url": url or path.resolve().as_uri(), "kind": kind, "paragraphs": paragraphs}
+    page = page_for(saved_response(path, url), kind)
+    adapter = ItemAdapter(page.to_item())
+    normalize(adapter, fetched_at=None)
+    return adapter.asdict()
+
+
+def compare_files(args: argparse.Namespace) -> int:
+    reprint = load_page(args.reprint, args.reprint_url, "reprint")
+    original = load_page(args.original, args.original_url, "original")
+    result = ItemAdapter(compare(reprint, original, checked_at=utc_now())).asdict()
+    if args.format == "json":
+        output = json.dumps(result, ensure_ascii=False, indent=2)
+    elif args.format == "html":
+        from newsarchive.report import pair_page  # Jinja2 only when a page is wanted
+
+        output = pair_page(result, reprint, original)
+    else:
+        output = check_text(result)
+    with atomic_output(args.output) as file:
+        file.write((output + "\n").encode("utf-8"))
+    return EXIT_OK
+
+
+def report(args: argparse.Namespace) -> int:
+    from newsarchive.report import write_report  # Jinja2 only when a page is wanted
+
+    with open_archive(args.archive) as archive:
+        index = write_report(archive, args.output)
+    print(f"Report written: {index}", file=sys.stderr)
     return EXIT_OK
 
 

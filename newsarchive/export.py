@@ -12,14 +12,15 @@ from typing import IO, Any
 
 from scrapy.exporters import BaseItemExporter, CsvItemExporter, JsonItemExporter, JsonLinesItemExporter
 
-from newsarchive.items import Article
+from newsarchive.items import Article, ReprintCheck
 
 FORMATS = ("jsonl", "json", "csv")
 EXPORT_FIELDS = [field.name for field in fields(Article)] + ["aliases"]
+CHECK_FIELDS = [field.name for field in fields(ReprintCheck)]
 
 
-def _exporter(format: str, file: IO[bytes]) -> BaseItemExporter:
-    options = {"encoding": "utf-8", "fields_to_export": EXPORT_FIELDS}
+def _exporter(format: str, file: IO[bytes], fields: list[str]) -> BaseItemExporter:
+    options = {"encoding": "utf-8", "fields_to_export": fields}
     if format == "jsonl":
         return JsonLinesItemExporter(file, **options)
     if format == "json":
@@ -33,16 +34,17 @@ def _flat(record: dict[str, Any]) -> dict[str, Any]:
             for key, value in record.items()}
 
 
-def write_records(records: Iterable[dict[str, Any]], format: str, file: IO[bytes]) -> int:
+def write_records(records: Iterable[dict[str, Any]], format: str, file: IO[bytes],
+                  fields: list[str] = EXPORT_FIELDS) -> int:
     """Export records to an open binary file; returns how many were written."""
-    exporter = _exporter(format, file)
+    exporter = _exporter(format, file, fields)
     exporter.start_exporting()
     count = 0
     for record in records:
         exporter.export_item(_flat(record) if format == "csv" else record)
         count += 1
     if count == 0 and format == "csv":  # Scrapy writes the header with the first row
-        file.write((",".join(EXPORT_FIELDS) + "\r\n").encode("utf-8"))
+        file.write((",".join(fields) + "\r\n").encode("utf-8"))
     exporter.finish_exporting()
     return count
 

@@ -1,4 +1,5 @@
-"""Why a page was lost: reason codes for failed fetches and the signal that reports them."""
+"""Why a page was lost: reason codes for failed fetches, and the signals spiders send about
+pages (lost, or moved) for the archive to record."""
 
 from twisted.internet.error import (
     ConnectionRefusedError,
@@ -12,6 +13,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 # Sent by spiders with url, stage, reason, detail, http_status, referer; the store records it.
 page_failed = object()
+# Sent by spiders with urls (requested, in order) and url (final) when a page redirected.
+page_redirected = object()
 
 # Reason codes a scheduler or a person can group by.
 _NETWORK_REASONS = (

@@ -52,3 +52,53 @@ class Article:
     """SHA-256 of the normalised body; equal for the same text under different URLs."""
     parser: str | None = None
     """Name of the page parser that produced the record, e.g. xunrui or trs_wcm."""
+
+
+@dataclass(kw_only=True)
+class ReprintCheck:
+    """How faithfully a reprint copies its original: one per reprint, recomputed at will.
+
+    Field names are a contract, like Article's.
+    """
+
+    reprint_url: str = field(metadata={"json_schema_extra": {"minLength": 1}})
+    """URL of the reprint record."""
+    original_url: str | None = None
+    """URL of the original record compared with, or the 原文链接 named when there is none."""
+    verdict: str | None = field(default=None, metadata={"json_schema_extra": {
+        "enum": ["faithful", "edited", "unrelated", None]}})
+    """`faithful` (no edit beyond formatting), `edited` (any edit) or `unrelated` (not the same
+    article); null when there is no original to compare with."""
+    flags: list[str] = field(default_factory=list)
+    """Findings, from: missing_paragraphs, added_paragraphs, changed_paragraphs, changed_numbers,
+    reordered, title_changed, source_unattributed, no_original_link, original_unavailable,
+    published_before_original."""
+    coverage: float | None = None
+    """Share of the original's text (punctuation aside) found in the reprint, 0 to 1."""
+    purity: float | None = None
+    """Share of the reprint's text (punctuation aside) found in the original, 0 to 1."""
+    similarity: float | None = None
+    """Overall similarity of the two texts, 0 to 1."""
+    title: dict = field(default_factory=dict)
+    """{reprint, original, equal}: titles as shown; equal after normalisation and without site
+    suffixes such as -新华网."""
+    attribution: dict = field(default_factory=dict)
+    """{source, original_url, publisher, names_publisher, link_matches}: what the reprint says of
+    its source, who published the original, and whether the two agree."""
+    lag_seconds: int | None = None
+    """Reprint time minus original time; whole days when either side gives a date only."""
+    lag_precision: str | None = None
+    """Precision of lag_seconds: second, minute or day."""
+    original_status: str | None = None
+    """available, unavailable (fetch failed: see original_failure), not_fetched or none (no link)."""
+    original_failure: str | None = None
+    """Why the original could not be had, e.g. http_404."""
+    changed_numbers: list[dict] = field(default_factory=list)
+    """[{original, reprint, context}]: numbers, dates and 文号 that differ, e.g. 300 -> 3000."""
+    paragraphs: list[dict] = field(default_factory=list)
+    """[{status, original_index, reprint_index, original_text, reprint_text, diff}], status kept,
+    changed, missing, added or moved; a paragraph split or merged in the reprint is one entry."""
+    boilerplate: dict = field(default_factory=dict)
+    """{reprint, original}: captions, credit and editor lines, disclaimers, compared apart."""
+    checked_at: str | None = None
+    """When the check was computed, ISO 8601 in UTC."""

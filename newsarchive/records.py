@@ -8,10 +8,11 @@ from urllib.parse import urlsplit
 from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
 
-from newsarchive.items import Article
+from newsarchive.items import Article, ReprintCheck
 from newsarchive.text import clean_text, content_hash
 
 SCHEMA_PATH = Path(__file__).with_name("schema") / "article.schema.json"
+CHECK_SCHEMA_PATH = Path(__file__).with_name("schema") / "reprint_check.schema.json"
 TEXT_FIELDS = ("site_name", "title", "published_at_raw", "source", "author", "category")
 
 
@@ -31,6 +32,12 @@ def normalize(adapter: ItemAdapter, fetched_at: str | None) -> None:
     adapter["site"] = adapter["site"] or urlsplit(adapter["url"]).hostname
     adapter["content_hash"] = content_hash(paragraphs)
     adapter["fetched_at"] = adapter["fetched_at"] or fetched_at
+
+
+def check_schema() -> dict[str, Any]:
+    """The JSON Schema of a ReprintCheck record."""
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "ReprintCheck"}
+    return schema | ItemAdapter.get_json_schema(ReprintCheck)
 
 
 @cache

@@ -25,12 +25,13 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 # Order: complete derived fields, reject broken records, drop what the archive already holds,
-# then store; 400 is left for the reprint check, which needs both records stored.
+# store, then check reprints against originals, which needs the records stored.
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,
     "pipelines.validate.ValidatePipeline": 200,
     "pipelines.dedupe.DedupePipeline": 300,
-    "pipelines.store.StorePipeline": 500,
+    "pipelines.store.StorePipeline": 400,
+    "pipelines.check.CheckPipeline": 500,
 }
 
 EXTENSIONS = {
@@ -44,6 +45,8 @@ LOG_LEVEL = os.environ.get("NEWSARCHIVE_LOG_LEVEL", "INFO")
 NEWSARCHIVE_ARCHIVE = os.environ.get("NEWSARCHIVE_ARCHIVE", "archive")
 # Proxy URL of a running replay server (`newsarchive replay`); empty to fetch from the web.
 NEWSARCHIVE_REPLAY_PROXY = os.environ.get("NEWSARCHIVE_REPLAY_PROXY", "")
+# Check each reprint against its original during the crawl (`newsarchive check` redoes it).
+NEWSARCHIVE_CHECK_ENABLED = True
 # Column list pages the xunrui spider starts from (its `start` argument overrides them).
 NEWSARCHIVE_XUNRUI_START_URLS = [
     "http://zjifz.org.cn/",

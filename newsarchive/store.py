@@ -31,6 +31,11 @@ CREATE TABLE IF NOT EXISTS aliases (
 CREATE TABLE IF NOT EXISTS links (
     reprint_url TEXT PRIMARY KEY, original_url TEXT NOT NULL, seen_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS checks (
+    reprint_url TEXT PRIMARY KEY, original_url TEXT, verdict TEXT,
+    check_record TEXT NOT NULL,     -- the ReprintCheck as JSON
+    checked_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY, spider TEXT, started_at TEXT NOT NULL, finished_at TEXT,
     finish_reason TEXT, stats TEXT
@@ -226,6 +231,7 @@ class Archive:
         self.db.execute("DELETE FROM records WHERE url = ?", (other,))
         self.db.execute("UPDATE aliases SET url = ? WHERE url = ?", (key, other))
         self.db.execute("DELETE FROM links WHERE reprint_url = ?", (other,))  # key names its own
+        self.db.execute("DELETE FROM checks WHERE reprint_url = ?", (other,))
         self._alias(other, key, now, run)
         return True
 
@@ -248,7 +254,7 @@ class Archive:
             self.db.execute(
                 "INSERT INTO links (reprint_url, original_url, seen_at) VALUES (?, ?, ?)"
                 " ON CONFLICT (reprint_url) DO UPDATE SET original_url = excluded.original_url",
-                (key, record["original_url"], now),
+                (key, canonical(record["original_url"]), now),
             )
         else:
             self.db.execute("DELETE FROM links WHERE reprint_url = ?", (key,))
@@ -301,6 +307,50 @@ class Archive:
             link["original_failure"] = failure["reason"] if failure else None
             result.append(link)
         return result
+
+    def record(self, url: str) -> dict[str, Any] | None:
+        """The stored record for `url` (aliases followed), or None."""
+        key = self.record_url(url)
+        row = key and self.db.execute("SELECT record FROM records WHERE url = ?", (key,)).fetchone()
+        return json.loads(row["record"]) if row else None
+
+    def reprints_naming(self, url: str) -> list[str]:
+        """Reprint record URLs whose 原文链接 is `url` or resolves to the same stored record."""
+        names = {canonical(url)}
+        if key := self.record_url(url):
+            names.add(key)
+            names.update(row["alias"] for row in
+                         self.db.execute("SELECT alias FROM aliases WHERE url = ?", (key,)))
+        placeholders = ",".join("?" * len(names))
+        return [row["reprint_url"] for row in self.db.execute(
+            f"SELECT reprint_url FROM links WHERE original_url IN ({placeholders})"
+            " ORDER BY reprint_url", sorted(names))]
+
+    def reprint_urls(self) -> list[str]:
+        return [row["url"] for row in
+                self.db.execute("SELECT url FROM records WHERE kind = 'reprint' ORDER BY url")]
+
+    # Checks -------------------------------------------------------------------------------
+
+    def save_check(self, check: dict[str, Any]) -> None:
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute(
+                "INSERT INTO checks (reprint_url, original_url, verdict, check_record, checked_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (reprint_url) DO UPDATE SET"
+                " original_url = excluded.original_url, verdict = excluded.verdict,"
+                " check_record = excluded.check_record, checked_at = excluded.checked_at",
+                (canonical(check["reprint_url"]), check.get("original_url"), check.get("verdict"),
+                 json.dumps(check, ensure_ascii=False), check.get("checked_at") or utc_now()),
+            )
+
+    def checks(self, site: str | None = None) -> Iterator[dict[str, Any]]:
+        """Stored checks, in reprint URL order; `site` keeps those of one reprint host."""
+        rows = self.db.execute(
+            "SELECT c.check_record FROM checks c JOIN records r ON r.url = c.reprint_url"
+            " WHERE ? IS NULL OR r.site = ? ORDER BY c.reprint_url", (site, site))
+        for row in rows:
+            yield json.loads(row["check_record"])
 
     # Runs and failures --------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from newsarchive.failures import page_failed
+from newsarchive.failures import page_failed, page_redirected
 from newsarchive.items import Article
 from newsarchive.store import Archive
 from pipelines.dedupe import DuplicateItem
@@ -29,8 +29,8 @@ class StorePipeline:
         if not path:
             raise NotConfigured("NEWSARCHIVE_ARCHIVE is not set")
         pipeline = cls(crawler, Path(path))
-        crawler.signals.connect(pipeline.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(pipeline.page_redirected, signal=page_redirected)
         crawler.signals.connect(pipeline.item_error, signal=signals.item_error)
         crawler.signals.connect(pipeline.page_failed, signal=page_failed)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
@@ -47,25 +47,18 @@ class StorePipeline:
             self.crawler.stats.inc_value(f"newsarchive/store/{stored.outcome}")
         return item
 
-    def item_scraped(self, item, response) -> None:
-        self._note_redirects(item, response)
-
-    def item_dropped(self, item, response, exception) -> None:
-        self._note_redirects(item, response)
+    def item_dropped(self, item, exception) -> None:
         if isinstance(exception, DuplicateItem):
             self.archive.save(ItemAdapter(item).asdict(), self.run)  # notes the alias or sighting
         elif isinstance(exception, InvalidItem):
             self.archive.add_failure(exception.url, "validate", "invalid",
                                      "; ".join(exception.errors), run=self.run)
 
-    def _note_redirects(self, item, response) -> None:
-        """URLs that redirected to a stored page are its aliases: a 原文链接 naming one resolves."""
-        if not isinstance(item, Article) or response is None:
-            return
-        record_url = self.archive.record_url(item.url)
-        for url in response.meta.get("redirect_urls", []):
-            if record_url and url != item.url:
-                self.archive.add_alias(url, record_url, self.run)
+    def page_redirected(self, urls: list[str], url: str) -> None:
+        """URLs that redirected to a page are its aliases: a 原文链接 naming one still resolves."""
+        for alias in urls:
+            if alias != url:
+                self.archive.add_alias(alias, url, self.run)
 
     def item_error(self, item, response, failure) -> None:
         self.archive.add_failure(ItemAdapter(item).get("url", ""), "pipeline",

@@ -8,7 +8,7 @@ from scrapy.http import Response
 from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
 
-from newsarchive.failures import fetch_failure, report_failure
+from newsarchive.failures import fetch_failure, page_redirected, report_failure
 from newsarchive.parsers import page_for
 
 ARTICLE_LINKS = (r"/show-\d+\.html$", r"/index\.php\?c=show&id=\d+$")
@@ -67,6 +67,9 @@ class XunruiSpider(scrapy.Spider):
 
     def parse_article(self, response: Response, kind: str):
         """The page's record, or None after recording why there is none."""
+        if redirected_from := response.meta.get("redirect_urls"):
+            self.crawler.signals.send_catch_log(page_redirected, urls=redirected_from,
+                                                url=response.url)
         try:
             page = page_for(response, kind)
             if not page.is_article():

@@ -5,11 +5,11 @@ import sys
 import pytest
 
 from newsarchive.cli import build_parser, main
-from newsarchive.records import SCHEMA_PATH
+from newsarchive.records import CHECK_SCHEMA_PATH, SCHEMA_PATH
 
 from conftest import ROOT, SAMPLES
 
-COMMANDS = ["crawl", "export", "parse", "replay", "schema"]
+COMMANDS = ["crawl", "export", "parse", "replay", "schema", "check", "compare", "report"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -58,9 +58,10 @@ def test_export_rejects_a_malformed_since_date(tmp_path):
     assert "not a date" in result.stderr
 
 
-def test_schema_command_prints_the_committed_schema():
-    result = run("schema")
-    assert json.loads(result.stdout) == json.loads(SCHEMA_PATH.read_text("utf-8"))
+def test_schema_command_prints_the_committed_schemas():
+    schemas = json.loads(run("schema").stdout)
+    assert schemas["Article"] == json.loads(SCHEMA_PATH.read_text("utf-8"))
+    assert schemas["ReprintCheck"] == json.loads(CHECK_SCHEMA_PATH.read_text("utf-8"))
 
 
 def test_crawl_of_a_missing_replay_directory_is_a_clear_error(tmp_path):

@@ -14,8 +14,9 @@ from newsarchive.replay import EXPECTED_SUFFIX, sample_url, stored_headers
 from conftest import SAMPLES
 
 EXPECTED = sorted(SAMPLES.rglob(f"*{EXPECTED_SUFFIX}"))
-# Texts that belong to the page around an article, never to its body.
-NOT_BODY = ["免责声明", "原文链接", "版权所有", "当前位置", "点击", "责任编辑", "字号", "打印",
+# Texts that belong to the page around an article, never to its body. (Credit lines such as
+# （责任编辑：王芳） are the article's own; the comparator keeps them apart.)
+NOT_BODY = ["免责声明", "原文链接", "版权所有", "当前位置", "点击", "字号", "打印",
             "关闭", "分享到", "TRS_Editor", "上一篇", "下一篇", "主办"]
 
 

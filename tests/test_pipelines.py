@@ -15,7 +15,7 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
-from newsarchive.failures import page_failed
+from newsarchive.failures import page_failed, page_redirected
 from newsarchive.items import Article
 from newsarchive.parsers import page_for
 from newsarchive.records import normalize
@@ -380,14 +380,10 @@ def test_store_writes_the_run_stats_and_closes_the_archive_at_spider_closed(
                             "newsarchive/failures": 2}
 
 
-def test_store_records_the_url_that_redirected_to_a_scraped_page_as_its_alias(crawler, store):
+def test_store_records_the_urls_that_redirected_to_a_page_as_its_aliases(crawler, store):
     store.process_item(sample_item(REDIRECTED_REPRINT))
-    item = sample_item(MOVED_ORIGINAL)
-    store.process_item(item)
-
-    send(crawler, signals.item_scraped, item=item,
-         response=sample_response(MOVED_ORIGINAL, redirect_urls=(OLD_ORIGINAL,)),
-         spider=crawler.spider)
+    send(crawler, page_redirected, urls=[OLD_ORIGINAL], url=MOVED_ORIGINAL)
+    store.process_item(sample_item(MOVED_ORIGINAL))
 
     assert store.archive.record_url(OLD_ORIGINAL) == MOVED_ORIGINAL
     [link] = store.archive.links()
@@ -395,25 +391,9 @@ def test_store_records_the_url_that_redirected_to_a_scraped_page_as_its_alias(cr
         OLD_ORIGINAL, "stored", MOVED_ORIGINAL)
 
 
-def test_store_records_the_url_that_redirected_to_a_dropped_unchanged_page(
-        crawler, stored, dedupe, store):
-    stored(sample_item(MOVED_ORIGINAL))
-    item = sample_item(MOVED_ORIGINAL)
-    with pytest.raises(DuplicateItem) as raised:
-        dedupe.process_item(item)
-
-    drop(crawler, item, raised.value,
-         response=sample_response(MOVED_ORIGINAL, redirect_urls=(OLD_ORIGINAL,)))
-
-    assert store.archive.record_url(OLD_ORIGINAL) == MOVED_ORIGINAL
-
-
-def test_store_records_no_alias_for_a_page_reached_without_redirect(crawler, store):
-    item = sample_item(MOVED_ORIGINAL)
-    store.process_item(item)
-
-    send(crawler, signals.item_scraped, item=item, response=sample_response(MOVED_ORIGINAL),
-         spider=crawler.spider)
+def test_a_redirect_to_the_same_url_is_no_alias(crawler, store):
+    send(crawler, page_redirected, urls=[MOVED_ORIGINAL], url=MOVED_ORIGINAL)
+    store.process_item(sample_item(MOVED_ORIGINAL))
 
     assert store.archive.counts()["aliases"] == 0
 

@@ -1,8 +1,8 @@
 import json
 from dataclasses import fields
 
-from newsarchive.items import Article
-from newsarchive.records import SCHEMA_PATH, article_schema
+from newsarchive.items import Article, ReprintCheck
+from newsarchive.records import CHECK_SCHEMA_PATH, SCHEMA_PATH, article_schema, check_schema
 
 CONTRACT_FIELDS = [
     "url", "kind", "site", "site_name", "title", "published_at", "published_at_raw", "source",
@@ -11,10 +11,9 @@ CONTRACT_FIELDS = [
 ]
 
 
-def test_committed_schema_is_the_one_generated_from_the_item():
-    assert json.loads(SCHEMA_PATH.read_text("utf-8")) == article_schema(), (
-        "regenerate with: python -m newsarchive schema > newsarchive/schema/article.schema.json"
-    )
+def test_committed_schemas_are_the_ones_generated_from_the_items():
+    assert json.loads(SCHEMA_PATH.read_text("utf-8")) == article_schema()
+    assert json.loads(CHECK_SCHEMA_PATH.read_text("utf-8")) == check_schema()
 
 
 def test_record_fields_keep_their_contract_names_and_order():
@@ -22,7 +21,18 @@ def test_record_fields_keep_their_contract_names_and_order():
     assert list(article_schema()["properties"]) == CONTRACT_FIELDS
 
 
-def test_every_field_is_documented_in_the_schema():
-    undocumented = [name for name, spec in article_schema()["properties"].items()
-                    if not spec.get("description")]
+CHECK_CONTRACT_FIELDS = [
+    "reprint_url", "original_url", "verdict", "flags", "coverage", "purity", "similarity",
+    "title", "attribution", "lag_seconds", "lag_precision", "original_status", "original_failure",
+    "changed_numbers", "paragraphs", "boilerplate", "checked_at",
+]
+
+
+def test_check_fields_keep_their_contract_names_and_order():
+    assert [field.name for field in fields(ReprintCheck)] == CHECK_CONTRACT_FIELDS
+
+
+def test_every_field_is_documented_in_the_schemas():
+    undocumented = [name for schema in (article_schema(), check_schema())
+                    for name, spec in schema["properties"].items() if not spec.get("description")]
     assert undocumented == []

@@ -1,0 +1,103 @@
+"""What a reprint says of its source, title equality and publication lag, for compare.py."""
+
+import re
+import unicodedata
+from datetime import date, datetime
+from typing import Any
+
+from newsarchive.fold import bare, fold
+
+_SOURCE_LINE = re.compile(r"(?:来源|转载自|稿件来源|信息来源)\s*[:：]?\s*([^)）\]]+)")
+# Title suffixes naming the site or column: 标题_盟市动态_某某网, 标题 - 新华网, 标题|人民网
+_SUFFIX = re.compile(r"\s*(?:_|\||｜|\s-\s|-|—)\s*[^_|｜\-—]{2,30}$")
+
+
+def _key(text: str | None) -> str:
+    return bare(fold(text or ""))
+
+
+def stated_source(reprint: dict[str, Any], boilerplate: list[str]) -> str:
+    """The reprint's 来源, else a source named in a credit line such as (来源:新华网)."""
+    if reprint.get("source"):
+        return reprint["source"]
+    for line in boilerplate:
+        match = _SOURCE_LINE.search(unicodedata.normalize("NFKC", line))
+        if match:
+            return match.group(1).strip()
+    return ""
+
+
+def publishers(original: dict[str, Any]) -> list[str]:
+    """Names under which the original was published: site name, 来源, their meta tags."""
+    meta = {name.lower(): value for name, value in (original.get("meta") or {}).items()}
+    names = [original.get("site_name"), original.get("source"), meta.get("sitename"),
+             meta.get("contentsource")]
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def attribution(reprint: dict[str, Any], original: dict[str, Any] | None,
+                boilerplate: list[str]) -> dict[str, Any]:
+    """{source, original_url, publisher, names_publisher}.
+
+    Without an original there is no publisher to agree with, so only an empty source counts
+    as unattributed; a record with no `source` field at all (a plain text) leaves it unknown.
+    """
+    source = stated_source(reprint, boilerplate)
+    names = publishers(original) if original else []
+    source_key = _key(source)
+    if "source" not in reprint and not source:
+        agrees = None
+    elif original is None:
+        agrees = bool(source_key)
+    else:
+        agrees = len(source_key) >= 2 and any(
+            source_key in _key(name) or _key(name) in source_key for name in names if _key(name))
+    return {"source": source, "original_url": reprint.get("original_url"), "publisher": names,
+            "names_publisher": agrees}
+
+
+def _title_forms(title: str | None, suffixes: list[str | None]) -> set[str]:
+    """A title as compared: whole, without a known site or column suffix, without any suffix."""
+    forms = {_key(title)}
+    text = fold(title or "")
+    for suffix in filter(None, suffixes):
+        for separator in ("_", "|", " - ", "-", "—", " "):
+            if text.endswith(separator + fold(suffix)):
+                forms.add(_key(text[: -len(separator + fold(suffix))]))
+    forms.add(_key(_SUFFIX.sub("", text)))
+    return {form for form in forms if form}
+
+
+def title_check(reprint_title: str | None, original_title: str | None,
+                suffixes: list[str | None] = ()) -> dict[str, Any]:
+    """{reprint, original, equal}; equal is None when there is no original title."""
+    equal = None
+    if original_title is not None and reprint_title is not None:
+        reprint_forms = _title_forms(reprint_title, list(suffixes))
+        original_forms = _title_forms(original_title, list(suffixes))
+        equal = bool(reprint_forms & original_forms) or _key(reprint_title) == _key(original_title)
+    return {"reprint": reprint_title, "original": original_title, "equal": equal}
+
+
+def _moment(value: str) -> tuple[datetime | date, str]:
+    if "T" not in value:
+        return date.fromisoformat(value), "day"
+    moment = datetime.fromisoformat(value)
+    return moment, "second" if len(value.split("T")[1]) >= 8 + 6 else "minute"
+
+
+def lag(reprint_at: str | None, original_at: str | None) -> tuple[int | None, str | None]:
+    """Reprint time minus original time in seconds, and the precision that figure has.
+
+    A date-only side makes it a whole number of days: never invent a time of day.
+    """
+    if not reprint_at or not original_at:
+        return None, None
+    reprint, reprint_precision = _moment(reprint_at)
+    original, original_precision = _moment(original_at)
+    if "day" in (reprint_precision, original_precision):
+        reprint_day = reprint if type(reprint) is date else reprint.date()
+        original_day = original if type(original) is date else original.date()
+        return (reprint_day - original_day).days * 86400, "day"
+    precision = "second" if reprint_precision == original_precision == "second" else "minute"
+    return int((reprint - original).total_seconds()), precision

@@ -1,0 +1,31 @@
+"""Lines around an article's text that are not the text: credits, captions, disclaimers.
+
+compare.py keeps them apart, so a reprint that drops the 责任编辑 line or adds a disclaimer is
+not an edited text (DOMAIN.md §6 step 1).
+"""
+
+import re
+import unicodedata
+
+_LONGEST = 100  # a longer paragraph is article text whatever it starts with
+_BOILERPLATE = re.compile(
+    r"^[(\[]?\s*(?:责任编辑|编辑|责编|审核|审校|校对|初审|复审|终审|供稿|来源|原标题|转载自|文字|摄影"
+    r"|摄像|记者|通讯员|作者|图片来源|图片)\s*[:/]"  # credit lines, e.g. (责任编辑:王芳)
+    r"|^(?:图为|图:|▲|△)"  # captions
+    r"|(?:记者|通讯员)\s*\S{1,12}\s*摄\)?$"  # photo credits: …记者 王芳 摄
+    r"|^附件\s*\d*\s*:"  # attachment lists
+    r"|免责声明|本文来源于网络|版权归原作者|如有侵权"  # disclaimers
+)
+
+
+def is_boilerplate(paragraph: str) -> bool:
+    text = unicodedata.normalize("NFKC", paragraph).strip()
+    return len(text) <= _LONGEST and bool(_BOILERPLATE.search(text))
+
+
+def split_boilerplate(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+    """(article text, boilerplate) paragraphs, each in page order."""
+    body, boilerplate = [], []
+    for paragraph in paragraphs:
+        (boilerplate if is_boilerplate(paragraph) else body).append(paragraph)
+    return body, boilerplate

@@ -1,0 +1,82 @@
+"""Comparison copies of Chinese text: fold away what is not an edit, split into sentences.
+
+The raw text of a record is never changed; these functions make the copies that compare.py
+aligns (DOMAIN.md §6 and §7). Two levels: `fold` keeps punctuation but folds its variants, for
+diffs a person reads; `bare` drops punctuation and symbols too, for matching and scoring.
+"""
+
+import re
+import unicodedata
+from functools import cache
+
+import opencc
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# Variant classes after NFKC, each folded to one character (DOMAIN.md §6 step 4).
+_VARIANTS = str.maketrans({
+    **dict.fromkeys("“”‘’「」『』'", '"'),
+    **dict.fromkeys("〔【", "["), **dict.fromkeys("〕】", "]"),
+    **dict.fromkeys("—―─‐‑‒–", "-"),
+    **dict.fromkeys("•・‧", "·"),
+    **dict.fromkeys("〜", "~"),
+})
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_DASH_RUN = re.compile(r"-{2,}")
+_CJK_PERIOD = re.compile(rf"(?<=[{_CJK}])\.(?=[{_CJK}])")
+_SPACE_NEAR_CJK = re.compile(rf"\s+(?=[{_CJK}\u3000-\u303f\uff00-\uffef])|(?<=[{_CJK}\u3000-\u303f\uff00-\uffef])\s+")
+_SPACES = re.compile(r"\s+")
+# Spam mirrors inject lower-case pinyin after characters: 辦(ban), 當(dāng), 政(zheng)(zheng).
+_PINYIN = re.compile(rf"(?<=[{_CJK}])(?:\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,6}}\))+")
+_PINYIN_MANY = 3  # fewer groups than this are more likely real parentheses than injection
+# Sentences end after 。！？；… (or their NFKC forms) with closing quotes and brackets kept.
+_SENTENCE = re.compile(
+    r"(?:[^。！？!?；;….]|\.(?!\.\.))+(?:[。！？!?；;]+|…+|\.{3,})?[”’」』）)\"\]]*|[。！？!?；;….]+"
+)
+_TRADITIONAL_SHARE = 0.05  # t2s changing more than this share of CJK characters = Traditional
+
+
+@cache
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def is_traditional(text: str) -> bool:
+    """Whether `text` is written in Traditional characters (t2s would change many of them)."""
+    cjk = [char for char in text if "\u4e00" <= char <= "\u9fff"]
+    if not cjk:
+        return False
+    simplified = _converter("t2s").convert("".join(cjk))
+    changed = sum(a != b for a, b in zip(cjk, simplified))
+    return changed / len(cjk) > _TRADITIONAL_SHARE
+
+
+def to_simplified(text: str, phrases: bool = False) -> str:
+    """Simplified form; `phrases` also undoes Taiwan wording (資訊 -> 信息) with tw2sp."""
+    return _converter("tw2sp" if phrases else "t2s").convert(text)
+
+
+def strip_pinyin(text: str) -> str:
+    """Remove injected pinyin groups when a text has many of them; leaves (ABC) and (1)."""
+    return _PINYIN.sub("", text) if len(_PINYIN.findall(text)) >= _PINYIN_MANY else text
+
+
+def fold(text: str) -> str:
+    """Punctuation-folded copy: invisible characters out, NFKC, one form per variant class,
+    no whitespace next to CJK and single spaces elsewhere."""
+    text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).translate(_VARIANTS)
+    text = _DASH_RUN.sub("-", _CJK_PERIOD.sub("。", text))
+    return _SPACES.sub(" ", _SPACE_NEAR_CJK.sub("", text)).strip()
+
+
+def bare(text: str) -> str:
+    """Punctuation-free copy of a folded text: letters, digits and ideographs only."""
+    return "".join(char for char in text
+                   if not unicodedata.category(char).startswith(("P", "S", "Z", "C")))
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of a paragraph, closing quotes and brackets kept with their sentence.
+
+    pysbd's Chinese splitter moves the closing quote of 他说：“要做好。” to the next sentence.
+    """
+    return [part for part in (match.group(0).strip() for match in _SENTENCE.finditer(text)) if part]
