@@ -8,7 +8,8 @@ from pathlib import Path
 from newsarchive import commands
 
 EPILOG_EXIT = (
-    "exit status: 0 the crawl finished and every page was archived or is gone (404/410); "
+    "exit status: 0 the crawl finished and every page was archived, is gone (404/410) or was "
+    "named by a link that is not http(s); "
     "3 it finished but some pages failed to fetch, parse or validate (see the summary); "
     "1 it could not run or did not finish; 2 usage error"
 )

@@ -23,8 +23,9 @@ from newsarchive.replay import HEADERS_SUFFIX, ReplayServer, sample_url, stored_
 from newsarchive.store import DATABASE_NAME, Archive, utc_now
 
 EXIT_OK, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 3
-# A page that answers 404 or 410 is gone: recorded, but not a malfunction of the crawl.
-GONE_REASONS = {"http_404", "http_410"}
+# Facts about the sites, recorded but no malfunction of the crawl: a page that answers 404 or
+# 410 is gone; a 原文链接 that is not http(s) is never followed.
+NOT_OUR_FAULT = {"http_404", "http_410", "unsupported_scheme"}
 
 
 class UserError(Exception):
@@ -96,7 +97,7 @@ def crawl(args: argparse.Namespace) -> int:
 def exit_status(run: dict, failures: list[dict]) -> int:
     if run["finish_reason"] != "finished":
         return EXIT_ERROR
-    if any(failure["reason"] not in GONE_REASONS for failure in failures):
+    if any(failure["reason"] not in NOT_OUR_FAULT for failure in failures):
         return EXIT_PARTIAL
     return EXIT_OK
 
@@ -116,7 +117,7 @@ def summary(run: dict, failures: list[dict], counts: dict, archive: Path, second
     ]
     for reason, count in sorted(Counter(f["reason"] for f in failures).items()):
         examples = [f["url"] for f in failures if f["reason"] == reason][:3]
-        lines.append(f"    {reason:<16} {count}  {' '.join(examples)}")
+        lines.append(f"    {reason:<20} {count}  {' '.join(examples)}")
     lines.append(
         f"Archive {archive / DATABASE_NAME}: {counts.get('reprint', 0)} reprints, "
         f"{counts.get('original', 0)} originals, {counts['aliases']} aliases, "

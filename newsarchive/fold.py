@@ -22,6 +22,9 @@ _VARIANTS = str.maketrans({
 })
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _DASH_RUN = re.compile(r"-{2,}")
+_DOT_RUN = re.compile(r"\.{3,}")
+# Everything that is not a letter, digit or ideograph, except a decimal point (3.5 is not 35).
+_NOT_BARE = re.compile(r"(?:(?!(?<=\d)\.(?=\d))[\W_])+")
 _CJK_PERIOD = re.compile(rf"(?<=[{_CJK}])\.(?=[{_CJK}])")
 _SPACE_NEAR_CJK = re.compile(rf"\s+(?=[{_CJK}\u3000-\u303f\uff00-\uffef])|(?<=[{_CJK}\u3000-\u303f\uff00-\uffef])\s+")
 _SPACES = re.compile(r"\s+")
@@ -64,14 +67,13 @@ def fold(text: str) -> str:
     """Punctuation-folded copy: invisible characters out, NFKC, one form per variant class,
     no whitespace next to CJK and single spaces elsewhere."""
     text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).translate(_VARIANTS)
-    text = _DASH_RUN.sub("-", _CJK_PERIOD.sub("。", text))
+    text = _DOT_RUN.sub("...", _DASH_RUN.sub("-", _CJK_PERIOD.sub("。", text)))
     return _SPACES.sub(" ", _SPACE_NEAR_CJK.sub("", text)).strip()
 
 
 def bare(text: str) -> str:
-    """Punctuation-free copy of a folded text: letters, digits and ideographs only."""
-    return "".join(char for char in text
-                   if not unicodedata.category(char).startswith(("P", "S", "Z", "C")))
+    """Punctuation-free copy of a folded text: letters, digits, ideographs, decimal points."""
+    return _NOT_BARE.sub("", text)
 
 
 def sentences(text: str) -> list[str]:

@@ -26,13 +26,17 @@ def _context(text: str, start: int, end: int) -> str:
 
 
 def numbers_changed(original: str, reprint: str) -> list[dict]:
-    """[{original, reprint, context}] for each number replaced, cut or added, in text order."""
+    """[{original, reprint, context}] for each number replaced by another, in text order.
+
+    A number whose whole phrase was cut or added is not "changed": the text diff shows it.
+    Within a replaced phrase, numbers pair in order and a leftover pairs with None.
+    """
     tokens_o, tokens_r = _tokens(original), _tokens(reprint)
     matcher = SequenceMatcher(None, [t for t, _ in tokens_o], [t for t, _ in tokens_r],
                               autojunk=False)
     changes = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
+        if tag != "replace":
             continue
         numbers_o = [(t, p) for t, p in tokens_o[i1:i2] if _NUMBER.match(t)]
         numbers_r = [(t, p) for t, p in tokens_r[j1:j2] if _NUMBER.match(t)]

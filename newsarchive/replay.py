@@ -23,7 +23,8 @@ logger = logging.getLogger(__name__)
 
 HEADERS_SUFFIX = ".headers.json"
 EXPECTED_SUFFIX = ".expected.json"
-SIDECAR_SUFFIXES = (HEADERS_SUFFIX, EXPECTED_SUFFIX)
+CHECK_SUFFIX = ".check.json"
+SIDECAR_SUFFIXES = (HEADERS_SUFFIX, EXPECTED_SUFFIX, CHECK_SUFFIX)
 QUERY_MARK = "%3F"  # `?` in a stored file name: index.php?c=show&id=1 -> index.php%3Fc=show&id=1
 
 

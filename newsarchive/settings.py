@@ -51,6 +51,8 @@ NEWSARCHIVE_CHECK_ENABLED = True
 NEWSARCHIVE_XUNRUI_START_URLS = [
     "http://zjifz.org.cn/",
     "http://zjifz.org.cn/list-zjsp.html",
+    "http://w.mzdc.org.cn/list-mzdt.html",
+    "http://w.mzuzx.org.cn/list-mzdt.html",
 ]
 # Progress lines on stderr while crawling, every this many seconds (0 turns them off).
 NEWSARCHIVE_PROGRESS_INTERVAL = float(os.environ.get("NEWSARCHIVE_PROGRESS_INTERVAL", "0"))

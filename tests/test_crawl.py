@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from newsarchive.replay import CHECK_SUFFIX, sample_path
 from newsarchive.store import Archive
 
 from conftest import ROOT
@@ -19,8 +20,13 @@ GBK_ORIGINAL = "http://www.huhhot.gov.cn/zwdt/bmdt/202303/t20230315_1470358.html
 # The original of 10608 moved when its site was revamped: the named URL answers 301 to https.
 MOVED_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202303/t20230327_2283391.html"
 MOVED_ORIGINAL_NOW = "https://mw.nmg.gov.cn/zwdt/msdt/202303/t20230327_2283391.html"
-REPRINTS = {f"http://zjifz.org.cn/show-{n}.html"
-            for n in (10595, 10598, 10601, 10602, 10603, 10604, 10605, 10606, 10607, 10608)}
+HOSTILE = "http://w.mzuzx.org.cn/show-30003.html"  # its 原文链接 is javascript:
+REPRINTS = (
+    {f"http://zjifz.org.cn/show-{n}.html"
+     for n in (10595, 10598, 10601, 10602, 10603, 10604, 10605, 10606, 10607, 10608)}
+    | {f"http://w.mzdc.org.cn/show-{n}.html" for n in range(20001, 20007)}  # reprint variants
+    | {f"http://w.mzuzx.org.cn/show-{n}.html" for n in range(30001, 30006)}
+)
 ORIGINALS = {
     SEED_ORIGINAL,
     "http://mw.nmg.gov.cn/xw/msdt/202302/t20230221_2261035.html",
@@ -65,9 +71,10 @@ def db(crawled):
 def test_first_crawl_succeeds_and_summarises(crawled):
     _, first, _, _ = crawled
     assert first.returncode == 0, first.stderr
-    assert "records new        18" in first.stdout
+    assert "records new        29" in first.stdout
     assert "1 under a second URL" in first.stdout
-    assert f"http_404         1  {GONE_ORIGINAL}" in first.stdout
+    assert f"http_404             1  {GONE_ORIGINAL}" in first.stdout
+    assert "unsupported_scheme   1  javascript:" in first.stdout
     assert "crawling: " in first.stderr  # progress line
 
 
@@ -112,9 +119,14 @@ def test_pairs_are_linked_and_the_gone_original_is_a_failure_with_its_reprint_ke
     assert set(links) == REPRINTS - {"http://zjifz.org.cn/show-10603.html"}
     assert links[SEED] == SEED_ORIGINAL
     failures = [dict(row) for row in db.execute(
-        "SELECT url, stage, reason, http_status, referer FROM failures WHERE run = 1")]
-    assert failures == [{"url": GONE_ORIGINAL, "stage": "fetch", "reason": "http_404",
-                         "http_status": 404, "referer": "http://zjifz.org.cn/show-10604.html"}]
+        "SELECT url, stage, reason, http_status, referer FROM failures WHERE run = 1"
+        " ORDER BY url")]
+    assert failures == [
+        {"url": GONE_ORIGINAL, "stage": "fetch", "reason": "http_404", "http_status": 404,
+         "referer": "http://zjifz.org.cn/show-10604.html"},
+        {"url": "javascript:document.title='pwned'", "stage": "link",
+         "reason": "unsupported_scheme", "http_status": None, "referer": HOSTILE},
+    ]
     assert "http://zjifz.org.cn/show-10604.html" in {r["url"] for r in crawled[3]}
 
 
@@ -141,10 +153,19 @@ def test_second_crawl_changes_nothing(crawled, db):
     assert second.returncode == 0, second.stderr
     assert "records new        0" in second.stdout
     assert "records changed    0" in second.stdout
-    assert "19 unchanged, 0 under a second URL" in second.stdout  # the alias page too
+    assert "30 unchanged, 0 under a second URL" in second.stdout  # the alias page too
     assert export(archive) == records_after_first
-    assert db.execute("SELECT COUNT(*) FROM versions").fetchone()[0] == 18
+    assert db.execute("SELECT COUNT(*) FROM versions").fetchone()[0] == 29
     assert [row[0] for row in db.execute("SELECT finish_reason FROM runs")] == ["finished"] * 2
+
+
+def test_every_pair_was_checked_during_the_crawl_as_its_sample_expects(crawled):
+    checks = {check["reprint_url"]: check for check in export(crawled[0], "--kind", "check")}
+    assert set(checks) == REPRINTS
+    for url, check in checks.items():
+        expected = json.loads(sample_path(ROOT / "samples", url).with_name(
+            sample_path(ROOT / "samples", url).name + CHECK_SUFFIX).read_text("utf-8"))
+        assert (check["verdict"], check["flags"]) == (expected["verdict"], expected["flags"]), url
 
 
 def test_export_filters_by_kind_site_and_date(crawled):
@@ -167,7 +188,7 @@ def test_a_broken_page_is_recorded_and_the_run_goes_on_with_exit_status_3(tmp_pa
     result = newsarchive("crawl", "--replay", str(web), "--archive", str(archive), "-q")
 
     assert result.returncode == 3, result.stdout + result.stderr
-    assert "not_article      1  http://zjifz.org.cn/show-10606.html" in result.stdout
+    assert "not_article          1  http://zjifz.org.cn/show-10606.html" in result.stdout
     urls = {record["url"] for record in export(archive)}
     assert "http://zjifz.org.cn/show-10606.html" not in urls
     assert REPRINTS - {"http://zjifz.org.cn/show-10606.html"} <= urls
