@@ -5,6 +5,7 @@ aligns (DOMAIN.md §6 and §7). Two levels: `fold` keeps punctuation but folds i
 diffs a person reads; `bare` drops punctuation and symbols too, for matching and scoring.
 """
 
+import operator
 import re
 import unicodedata
 from functools import cache
@@ -36,6 +37,8 @@ _SENTENCE = re.compile(
     r"(?:[^。！？!?；;….]|\.(?!\.\.))+(?:[。！？!?；;]+|…+|\.{3,})?[”’」』）)\"\]]*|[。！？!?；;….]+"
 )
 _TRADITIONAL_SHARE = 0.05  # t2s changing more than this share of CJK characters = Traditional
+_SCRIPT_SAMPLE = 1000
+_IDEOGRAPHS = re.compile(r"[\u4e00-\u9fff]+")
 
 
 @cache
@@ -44,12 +47,14 @@ def _converter(config: str) -> opencc.OpenCC:
 
 
 def is_traditional(text: str) -> bool:
-    """Whether `text` is written in Traditional characters (t2s would change many of them)."""
-    cjk = [char for char in text if "\u4e00" <= char <= "\u9fff"]
+    """Whether `text` is written in Traditional characters (t2s would change many of them).
+
+    The first _SCRIPT_SAMPLE ideographs decide: a page does not change script halfway.
+    """
+    cjk = "".join(_IDEOGRAPHS.findall(text))[:_SCRIPT_SAMPLE]
     if not cjk:
         return False
-    simplified = _converter("t2s").convert("".join(cjk))
-    changed = sum(a != b for a, b in zip(cjk, simplified))
+    changed = sum(map(operator.ne, cjk, _converter("t2s").convert(cjk)))
     return changed / len(cjk) > _TRADITIONAL_SHARE
 
 
