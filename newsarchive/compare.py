@@ -15,7 +15,7 @@ from newsarchive.attribution import attribution, lag, title_check
 from newsarchive.boilerplate import split_boilerplate
 from newsarchive.fold import bare, fold, is_traditional, sentences, strip_pinyin, to_simplified
 from newsarchive.items import ReprintCheck
-from newsarchive.numbers import changed_numbers, number_tokens
+from newsarchive.numbers import number_tokens, numbers_changed
 
 # A replaced run of sentences at least this similar is one changed passage; below it, the
 # original's sentences are missing and the reprint's added.
@@ -30,6 +30,7 @@ UNRELATED_BELOW = 0.3
 class Side:
     """One page's body prepared for alignment: folded paragraphs and their sentences."""
 
+    raw: list[str]  # the article paragraphs as the record has them
     folded: list[str]
     keys: list[str]  # punctuation-free sentences, in order
     paragraph_of: list[int]  # paragraph index of each sentence
@@ -48,7 +49,7 @@ def prepare(paragraphs: list[str]) -> Side:
             if key:
                 keys.append(key)
                 paragraph_of.append(index)
-    return Side(folded, keys, paragraph_of, boilerplate, traditional)
+    return Side(body, folded, keys, paragraph_of, boilerplate, traditional)
 
 
 @dataclass
@@ -182,15 +183,17 @@ def _entry(nodes, original: Side, reprint: Side, statuses, covered_o, covered_r)
         status = "changed"
     else:
         status = seen.pop() if seen else "kept"  # kept, or moved as a whole
-    original_text = "\n".join(original.folded[i] for i in o_paragraphs)
-    reprint_text = "\n".join(reprint.folded[j] for j in r_paragraphs)
+    folded_o = "\n".join(original.folded[i] for i in o_paragraphs)
+    folded_r = "\n".join(reprint.folded[j] for j in r_paragraphs)
     return {
         "status": status,
         "original_index": o_paragraphs[0] if o_paragraphs else None,
         "reprint_index": r_paragraphs[0] if r_paragraphs else None,
-        "original_text": original_text,
-        "reprint_text": reprint_text,
-        "diff": char_diff(original_text, reprint_text) if status == "changed" else [],
+        "original_text": "\n".join(original.raw[i] for i in o_paragraphs),
+        "reprint_text": "\n".join(reprint.raw[j] for j in r_paragraphs),
+        # Diffs and numbers are read on the folded copies: width and quotes are not edits.
+        "diff": char_diff(folded_o, folded_r) if status == "changed" else [],
+        "numbers": numbers_changed(folded_o, folded_r) if status == "changed" else [],
     }
 
 
@@ -272,7 +275,8 @@ def compare(reprint: dict[str, Any], original: dict[str, Any] | None, *,
     verdict, edit_flags = _verdict_and_flags(check.paragraphs, check.coverage or 0,
                                              check.purity or 0, check.title["equal"])
     check.verdict = verdict
-    check.changed_numbers = [] if verdict == "unrelated" else changed_numbers(check.paragraphs)
+    numbers = [change for entry in check.paragraphs for change in entry.pop("numbers")]
+    check.changed_numbers = [] if verdict == "unrelated" else numbers
     if check.changed_numbers:
         edit_flags.append("changed_numbers")
     check.lag_seconds, check.lag_precision = lag(reprint.get("published_at"),

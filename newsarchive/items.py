@@ -96,8 +96,11 @@ class ReprintCheck:
     changed_numbers: list[dict] = field(default_factory=list)
     """[{original, reprint, context}]: numbers, dates and 文号 that differ, e.g. 300 -> 3000."""
     paragraphs: list[dict] = field(default_factory=list)
-    """[{status, original_index, reprint_index, original_text, reprint_text, diff}], status kept,
-    changed, missing, added or moved; a paragraph split or merged in the reprint is one entry."""
+    """[{status, original_index, reprint_index, original_text, reprint_text, diff}]: status kept,
+    changed, missing, added or moved; a paragraph split or merged in the reprint is one entry
+    (indices name its first paragraph, texts join its paragraphs with newlines). Texts are as
+    the records have them; diff runs [op, text] (= same, - cut, + added) are read on the
+    folded copies, where punctuation width and quote style are not edits."""
     boilerplate: dict = field(default_factory=dict)
     """{reprint, original}: captions, credit and editor lines, disclaimers, compared apart."""
     checked_at: str | None = None

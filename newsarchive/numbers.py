@@ -50,9 +50,3 @@ def numbers_changed(original: str, reprint: str) -> list[dict]:
             changes.append({"original": old[0] if old else None,
                             "reprint": new[0] if new else None, "context": context})
     return changes
-
-
-def changed_numbers(paragraphs: list[dict]) -> list[dict]:
-    """Changed numbers of every changed paragraph entry of a check, in the original's order."""
-    return [change for entry in paragraphs if entry["status"] == "changed"
-            for change in numbers_changed(entry["original_text"], entry["reprint_text"])]
