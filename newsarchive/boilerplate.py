@@ -23,9 +23,13 @@ def is_boilerplate(paragraph: str) -> bool:
     return len(text) <= _LONGEST and bool(_BOILERPLATE.search(text))
 
 
-def split_boilerplate(paragraphs: list[str]) -> tuple[list[str], list[str]]:
-    """(article text, boilerplate) paragraphs, each in page order."""
-    body, boilerplate = [], []
-    for paragraph in paragraphs:
-        (boilerplate if is_boilerplate(paragraph) else body).append(paragraph)
-    return body, boilerplate
+def split_boilerplate(paragraphs: list[str]) -> tuple[list[str], list[str], list[int]]:
+    """(article text, boilerplate, positions of the article text's paragraphs), in page order."""
+    body, boilerplate, positions = [], [], []
+    for position, paragraph in enumerate(paragraphs):
+        if is_boilerplate(paragraph):
+            boilerplate.append(paragraph)
+        else:
+            body.append(paragraph)
+            positions.append(position)
+    return body, boilerplate, positions

@@ -31,6 +31,7 @@ class Side:
     """One page's body prepared for alignment: folded paragraphs and their sentences."""
 
     raw: list[str]  # the article paragraphs as the record has them
+    record_index: list[int]  # where each of them stands in the record's paragraphs
     folded: list[str]
     keys: list[str]  # punctuation-free sentences, in order
     paragraph_of: list[int]  # paragraph index of each sentence
@@ -39,7 +40,7 @@ class Side:
 
 
 def prepare(paragraphs: list[str]) -> Side:
-    body, boilerplate = split_boilerplate(paragraphs)
+    body, boilerplate, record_index = split_boilerplate(paragraphs)
     traditional = is_traditional("".join(body))
     folded = [fold(to_simplified(strip_pinyin(text)) if traditional else strip_pinyin(text))
               for text in body]
@@ -49,7 +50,7 @@ def prepare(paragraphs: list[str]) -> Side:
             if key:
                 keys.append(key)
                 paragraph_of.append(index)
-    return Side(body, folded, keys, paragraph_of, boilerplate, traditional)
+    return Side(body, record_index, folded, keys, paragraph_of, boilerplate, traditional)
 
 
 @dataclass
@@ -187,8 +188,8 @@ def _entry(nodes, original: Side, reprint: Side, statuses, covered_o, covered_r)
     folded_r = "\n".join(reprint.folded[j] for j in r_paragraphs)
     return {
         "status": status,
-        "original_index": o_paragraphs[0] if o_paragraphs else None,
-        "reprint_index": r_paragraphs[0] if r_paragraphs else None,
+        "original_index": original.record_index[o_paragraphs[0]] if o_paragraphs else None,
+        "reprint_index": reprint.record_index[r_paragraphs[0]] if r_paragraphs else None,
         "original_text": "\n".join(original.raw[i] for i in o_paragraphs),
         "reprint_text": "\n".join(reprint.raw[j] for j in r_paragraphs),
         # Diffs and numbers are read on the folded copies: width and quotes are not edits.

@@ -83,8 +83,8 @@ class ReprintCheck:
     """{reprint, original, equal}: titles as shown; equal after normalisation and without site
     suffixes such as -新华网."""
     attribution: dict = field(default_factory=dict)
-    """{source, original_url, publisher, names_publisher, link_matches}: what the reprint says of
-    its source, who published the original, and whether the two agree."""
+    """{source, original_url, publisher, names_publisher}: what the reprint says of its source,
+    who published the original, and whether the two agree (null when it cannot be told)."""
     lag_seconds: int | None = None
     """Reprint time minus original time; whole days when either side gives a date only."""
     lag_precision: str | None = None
@@ -98,7 +98,8 @@ class ReprintCheck:
     paragraphs: list[dict] = field(default_factory=list)
     """[{status, original_index, reprint_index, original_text, reprint_text, diff}]: status kept,
     changed, missing, added or moved; a paragraph split or merged in the reprint is one entry
-    (indices name its first paragraph, texts join its paragraphs with newlines). Texts are as
+    (indices name its first paragraph in the record's paragraphs, texts join its paragraphs with
+    newlines). Texts are as
     the records have them; diff runs [op, text] (= same, - cut, + added) are read on the
     folded copies, where punctuation width and quote style are not edits."""
     boilerplate: dict = field(default_factory=dict)

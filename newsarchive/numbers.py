@@ -7,7 +7,8 @@ digits are compared token by token, a number being one token.
 import re
 from difflib import SequenceMatcher
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|.", re.S)
+NUMBER = r"\d+(?:[.,]\d+)*"  # 127, 3.5, 1,000: one token each
+_TOKEN = re.compile(rf"{NUMBER}|.", re.S)
 _NUMBER = re.compile(r"\d")
 _CONTEXT = 8  # characters of context on each side
 
