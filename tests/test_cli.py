@@ -74,3 +74,33 @@ def test_crawl_with_an_unknown_spider_is_a_clear_error(tmp_path):
     result = run("crawl", "--spider", "nope", "--replay", "samples", "--archive", str(tmp_path))
     assert result.returncode == 1
     assert "unknown spider 'nope'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_compare_two_text_files_prints_the_changed_number(tmp_path):
+    original, reprint = tmp_path / "original.txt", tmp_path / "reprint.txt"
+    original.write_text("近年来，参与300万人次。\n第二段没有变化。\n", encoding="utf-8")
+    reprint.write_text("近年来,参与3000万人次。\n\n第二段没有变化。\n", encoding="utf-8")
+
+    text = run("compare", str(reprint), str(original))
+    assert text.returncode == 0, text.stderr
+    assert "Verdict   edited" in text.stdout
+    assert "300 → 3000" in text.stdout and "[-300-]{+3000+}" in text.stdout
+
+    check = json.loads(run("compare", str(reprint), str(original), "--format", "json").stdout)
+    assert (check["verdict"], check["flags"]) == ("edited", ["changed_numbers", "changed_paragraphs"])
+
+
+def test_compare_saved_pages_writes_one_html_page(tmp_path):
+    page = tmp_path / "check.html"
+    result = run("compare", str(SAMPLES / "zjifz.org.cn/show-10595.html"),
+                 str(SAMPLES / "mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html"),
+                 "--format", "html", "-o", str(page))
+    assert result.returncode == 0, result.stderr
+    html = page.read_text("utf-8")
+    assert "Content-Security-Policy" in html and "呼和浩特“三个结合”扎实开展民族团结进步创建" in html
+
+
+def test_check_and_report_commands_need_an_archive(tmp_path):
+    for command in ("check", "report"):
+        result = run(command, "--archive", str(tmp_path / "none"))
+        assert result.returncode == 1 and "no archive at" in result.stderr

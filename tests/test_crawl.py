@@ -192,3 +192,19 @@ def test_a_broken_page_is_recorded_and_the_run_goes_on_with_exit_status_3(tmp_pa
     urls = {record["url"] for record in export(archive)}
     assert "http://zjifz.org.cn/show-10606.html" not in urls
     assert REPRINTS - {"http://zjifz.org.cn/show-10606.html"} <= urls
+
+
+def test_check_command_recomputes_and_report_command_writes_the_pages(crawled, tmp_path):
+    archive = crawled[0]
+    before = export(archive, "--kind", "check")
+    result = newsarchive("check", "--archive", str(archive))
+    assert result.returncode == 0, result.stderr
+    assert "Checked 21 reprints: 5 edited, 12 faithful, 3 none, 1 unrelated" in result.stdout
+    after = export(archive, "--kind", "check")
+    strip = [{k: v for k, v in check.items() if k != "checked_at"} for check in before]
+    assert [{k: v for k, v in check.items() if k != "checked_at"} for check in after] == strip
+
+    report = newsarchive("report", "--archive", str(archive), "-o", str(tmp_path / "report"))
+    assert report.returncode == 0, report.stderr
+    assert (tmp_path / "report/index.html").exists()
+    assert len(list((tmp_path / "report/pairs").glob("*.html"))) == 21
