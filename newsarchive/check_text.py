@@ -18,6 +18,17 @@ def _lag(seconds: int | None, precision: str | None) -> str:
     return f"{sign}{days} d {hours} h {rest // 60} min ({precision} precision)"
 
 
+def _status(check: dict) -> str:
+    failure = check.get("original_failure")
+    return f"{check.get('original_status')}: {failure}" if failure else str(check.get("original_status"))
+
+
+def _title(title: dict) -> str:
+    if title.get("equal") is None:
+        return "—"
+    return "equal" if title["equal"] else f"changed: {title.get('original')} → {title.get('reprint')}"
+
+
 def _inline_diff(runs: list[list[str]]) -> str:
     """wdiff style: [-cut-]{+added+}."""
     marks = {"=": "{}", "-": "[-{}-]", "+": "{{+{}+}}"}
@@ -29,16 +40,14 @@ def check_text(check: dict) -> str:
     flags = ", ".join(check["flags"]) or "none"
     lines = [
         f"Reprint   {check['reprint_url']}",
-        f"Original  {check.get('original_url') or '—'} ({check.get('original_status')}"
-        + (f": {check['original_failure']})" if check.get("original_failure") else ")"),
+        f"Original  {check.get('original_url') or '—'} ({_status(check)})",
         f"Verdict   {check.get('verdict') or 'not checked: no original to compare'}",
         f"Flags     {flags}",
-        f"Scores    coverage {_percent(check.get('coverage'))} · purity "
-        f"{_percent(check.get('purity'))} · similarity {_percent(check.get('similarity'))}",
-        f"Title     {'equal' if title.get('equal') else 'changed' if title.get('equal') is False else '—'}"
-        + (f": {title.get('original')} → {title.get('reprint')}" if title.get("equal") is False else ""),
-        f"Source    {attribution.get('source') or '(none)'}; original published by "
-        f"{', '.join(attribution.get('publisher') or []) or '—'}",
+        (f"Scores    coverage {_percent(check.get('coverage'))} · purity "
+        f"{_percent(check.get('purity'))} · similarity {_percent(check.get('similarity'))}"),
+        f"Title     {_title(title)}",
+        (f"Source    {attribution.get('source') or '(none)'}; original published by "
+        f"{', '.join(attribution.get('publisher') or []) or '—'}"),
         f"Lag       {_lag(check.get('lag_seconds'), check.get('lag_precision'))}",
     ]
     if check.get("changed_numbers"):

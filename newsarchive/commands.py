@@ -105,14 +105,14 @@ def exit_status(run: dict, failures: list[dict]) -> int:
 def summary(run: dict, failures: list[dict], counts: dict, archive: Path, seconds: float) -> str:
     """The end-of-crawl report: pages, records new/changed/duplicate, failures by reason."""
     stats = run["stats"]
+    aliases = stats.get("newsarchive/dedupe/alias", 0) + stats.get("newsarchive/store/moved", 0)
     lines = [
         f"Crawl {run['finish_reason']} in {seconds:.1f}s (run {run['id']}, spider {run['spider']})",
         f"  pages fetched      {stats.get('response_received_count', 0)}",
         f"  records new        {stats.get('newsarchive/store/new', 0)}",
         f"  records changed    {stats.get('newsarchive/store/changed', 0)}",
-        f"  duplicates         {stats.get('newsarchive/dedupe/unchanged', 0)} unchanged, "
-        f"{stats.get('newsarchive/dedupe/alias', 0) + stats.get('newsarchive/store/moved', 0)}"
-        " under a second URL",
+        (f"  duplicates         {stats.get('newsarchive/dedupe/unchanged', 0)} unchanged, "
+        f"{aliases} under a second URL"),
         f"  failures           {len(failures)}",
     ]
     for reason, count in sorted(Counter(f["reason"] for f in failures).items()):

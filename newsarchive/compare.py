@@ -9,6 +9,7 @@ sentences they share and labelled kept, changed, missing, added or moved.
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import pairwise
 from typing import Any
 
 from newsarchive.attribution import attribution, lag, title_check
@@ -64,7 +65,7 @@ class Match:
 
 def _bigram_similarity(left: str, right: str) -> float:
     """Dice coefficient of character bigrams: linear time, and sound for Chinese text."""
-    a, b = Counter(zip(left, left[1:])), Counter(zip(right, right[1:]))
+    a, b = Counter(pairwise(left)), Counter(pairwise(right))
     total = sum(a.values()) + sum(b.values())
     return 2 * sum((a & b).values()) / total if total else float(left == right)
 

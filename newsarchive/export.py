@@ -10,7 +10,12 @@ from dataclasses import fields
 from pathlib import Path
 from typing import IO, Any
 
-from scrapy.exporters import BaseItemExporter, CsvItemExporter, JsonItemExporter, JsonLinesItemExporter
+from scrapy.exporters import (
+    BaseItemExporter,
+    CsvItemExporter,
+    JsonItemExporter,
+    JsonLinesItemExporter,
+)
 
 from newsarchive.items import Article, ReprintCheck
 

@@ -1,6 +1,8 @@
 """Why a page was lost: reason codes for failed fetches, and the signals spiders send about
 pages (lost, or moved) for the archive to record."""
 
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (
     ConnectionRefusedError,
     DNSLookupError,
@@ -8,8 +10,6 @@ from twisted.internet.error import (
     TimeoutError,
 )
 from twisted.python.failure import Failure
-from scrapy.exceptions import IgnoreRequest
-from scrapy.spidermiddlewares.httperror import HttpError
 
 # Sent by spiders with url, stage, reason, detail, http_status, referer; the store records it.
 page_failed = object()

@@ -2,8 +2,9 @@
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any, Iterator
+from typing import Any
 
 from w3lib.url import canonicalize_url
 

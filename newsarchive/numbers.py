@@ -8,7 +8,7 @@ import re
 from difflib import SequenceMatcher
 
 NUMBER = r"\d+(?:[.,]\d+)*"  # 127, 3.5, 1,000: one token each
-_TOKEN = re.compile(rf"{NUMBER}|.", re.S)
+_TOKEN = re.compile(rf"{NUMBER}|.", re.DOTALL)
 _NUMBER = re.compile(r"\d")
 _CONTEXT = 8  # characters of context on each side
 

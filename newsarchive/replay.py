@@ -15,6 +15,7 @@ import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Self
 from urllib.parse import unquote, urlsplit
 
 from newsarchive import selfsigned
@@ -166,7 +167,7 @@ class ReplayServer(ThreadingHTTPServer):
         if self._thread:
             self._thread.join()
 
-    def __enter__(self) -> "ReplayServer":
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc_info) -> None:

@@ -3,10 +3,10 @@
 import hashlib
 import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
-
+from typing import Any, Self
 
 from newsarchive.ledger import LedgerMixin, canonical, utc_now
 
@@ -95,7 +95,7 @@ class Archive(LedgerMixin):
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> "Archive":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info) -> None:

@@ -3,18 +3,17 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT, SAMPLES
 
 from newsarchive.cli import build_parser, main
 from newsarchive.records import CHECK_SCHEMA_PATH, SCHEMA_PATH
-
-from conftest import ROOT, SAMPLES
 
 COMMANDS = ["crawl", "export", "parse", "replay", "schema", "check", "compare", "report"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "newsarchive", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, check=False, timeout=120)
 
 
 @pytest.mark.parametrize("command", [None, *COMMANDS])

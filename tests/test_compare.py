@@ -3,6 +3,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLES
 from itemadapter import ItemAdapter
 from scrapy.http import HtmlResponse
 
@@ -10,8 +11,6 @@ from newsarchive.attribution import lag, title_check
 from newsarchive.compare import compare
 from newsarchive.parsers import page_for
 from newsarchive.replay import CHECK_SUFFIX, sample_path, sample_url, stored_headers
-
-from conftest import SAMPLES
 
 CHECKS = sorted(SAMPLES.rglob(f"*{CHECK_SUFFIX}"))
 SEED = SAMPLES / "zjifz.org.cn/show-10595.html"

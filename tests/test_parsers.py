@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLES
 from itemadapter import ItemAdapter
 from scrapy.http import HtmlResponse
 
@@ -10,8 +11,6 @@ from newsarchive.parsers.fallback import FallbackArticlePage
 from newsarchive.parsers.trs_wcm import TrsWcmArticlePage
 from newsarchive.parsers.xunrui import XunruiArticlePage
 from newsarchive.replay import EXPECTED_SUFFIX, sample_url, stored_headers
-
-from conftest import SAMPLES
 
 EXPECTED = sorted(SAMPLES.rglob(f"*{EXPECTED_SUFFIX}"))
 # Texts that belong to the page around an article, never to its body. (Credit lines such as

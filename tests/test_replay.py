@@ -4,10 +4,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLES
 
 from newsarchive.replay import sample_path, sample_url
-
-from conftest import SAMPLES
 
 
 def fetch(server, url: str) -> tuple[int, dict, bytes]:
@@ -36,7 +35,7 @@ def test_gbk_page_keeps_its_charset_header_and_bytes(replay_server):
 
 def test_query_url_and_root_url_map_to_stored_files(replay_server):
     assert fetch(replay_server, "http://zjifz.org.cn/index.php?c=show&id=10601")[0] == 200
-    status, _, body = fetch(replay_server, "http://zjifz.org.cn/")
+    _, _, body = fetch(replay_server, "http://zjifz.org.cn/")
     assert body == (SAMPLES / "zjifz.org.cn/index.html").read_bytes()
 
 
