@@ -5,7 +5,7 @@ import unicodedata
 from datetime import date, datetime
 from typing import Any
 
-from newsarchive.fold import bare, fold
+from newsarchive.fold import bare, fold, to_simplified
 
 _SOURCE_LINE = re.compile(r"(?:来源|转载自|稿件来源|信息来源)\s*[:：]?\s*([^)）\]]+)")
 # Title suffixes naming the site or column: 标题_盟市动态_某某网, 标题 - 新华网, 标题|人民网
@@ -13,7 +13,8 @@ _SUFFIX = re.compile(r"\s*(?:_|\||｜|\s-\s|-|—)\s*[^_|｜\-—]{2,30}$")
 
 
 def _key(text: str | None) -> str:
-    return bare(fold(text or ""))
+    """Names and titles as compared: folded, punctuation-free, in Simplified characters."""
+    return bare(fold(to_simplified(text or "")))
 
 
 def stated_source(reprint: dict[str, Any], boilerplate: list[str]) -> str:

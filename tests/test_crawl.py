@@ -24,7 +24,7 @@ REPRINTS = (
     {f"http://zjifz.org.cn/show-{n}.html"
      for n in (10595, 10598, 10601, 10602, 10603, 10604, 10605, 10606, 10607, 10608)}
     | {f"http://w.mzdc.org.cn/show-{n}.html" for n in range(20001, 20007)}  # reprint variants
-    | {f"http://w.mzuzx.org.cn/show-{n}.html" for n in range(30001, 30006)}
+    | {f"http://w.mzuzx.org.cn/show-{n}.html" for n in range(30001, 30007)}
 )
 ORIGINALS = {
     SEED_ORIGINAL,
@@ -70,7 +70,7 @@ def db(crawled):
 def test_first_crawl_succeeds_and_summarises(crawled):
     _, first, _, _ = crawled
     assert first.returncode == 0, first.stderr
-    assert "records new        29" in first.stdout
+    assert "records new        30" in first.stdout
     assert "1 under a second URL" in first.stdout
     assert f"http_404             1  {GONE_ORIGINAL}" in first.stdout
     assert "unsupported_scheme   1  javascript:" in first.stdout
@@ -152,9 +152,9 @@ def test_second_crawl_changes_nothing(crawled, db):
     assert second.returncode == 0, second.stderr
     assert "records new        0" in second.stdout
     assert "records changed    0" in second.stdout
-    assert "30 unchanged, 0 under a second URL" in second.stdout  # the alias page too
+    assert "31 unchanged, 0 under a second URL" in second.stdout  # the alias page too
     assert export(archive) == records_after_first
-    assert db.execute("SELECT COUNT(*) FROM versions").fetchone()[0] == 29
+    assert db.execute("SELECT COUNT(*) FROM versions").fetchone()[0] == 30
     assert [row[0] for row in db.execute("SELECT finish_reason FROM runs")] == ["finished"] * 2
 
 
@@ -198,7 +198,7 @@ def test_check_command_recomputes_and_report_command_writes_the_pages(crawled, t
     before = export(archive, "--kind", "check")
     result = newsarchive("check", "--archive", str(archive))
     assert result.returncode == 0, result.stderr
-    assert "Checked 21 reprints: 5 edited, 12 faithful, 3 none, 1 unrelated" in result.stdout
+    assert "Checked 22 reprints: 5 edited, 13 faithful, 3 none, 1 unrelated" in result.stdout
     after = export(archive, "--kind", "check")
     strip = [{k: v for k, v in check.items() if k != "checked_at"} for check in before]
     assert [{k: v for k, v in check.items() if k != "checked_at"} for check in after] == strip
@@ -206,4 +206,4 @@ def test_check_command_recomputes_and_report_command_writes_the_pages(crawled, t
     report = newsarchive("report", "--archive", str(archive), "-o", str(tmp_path / "report"))
     assert report.returncode == 0, report.stderr
     assert (tmp_path / "report/index.html").exists()
-    assert len(list((tmp_path / "report/pairs").glob("*.html"))) == 21
+    assert len(list((tmp_path / "report/pairs").glob("*.html"))) == 22
