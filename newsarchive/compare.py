@@ -37,21 +37,30 @@ class Side:
     keys: list[str]  # punctuation-free sentences, in order
     paragraph_of: list[int]  # paragraph index of each sentence
     boilerplate: list[str]
-    traditional: bool
+    phrase_keys: list[str] | None  # keys after tw2sp, for a Traditional side only
 
 
-def prepare(paragraphs: list[str]) -> Side:
-    body, boilerplate, record_index = split_boilerplate(paragraphs)
-    traditional = is_traditional("".join(body))
-    folded = [fold(to_simplified(strip_pinyin(text)) if traditional else strip_pinyin(text))
-              for text in body]
+def _sentence_keys(folded: list[str]) -> tuple[list[str], list[int]]:
     keys, paragraph_of = [], []
     for index, text in enumerate(folded):
         for key in map(bare, sentences(text)):
             if key:
                 keys.append(key)
                 paragraph_of.append(index)
-    return Side(body, record_index, folded, keys, paragraph_of, boilerplate, traditional)
+    return keys, paragraph_of
+
+
+def prepare(paragraphs: list[str]) -> Side:
+    body, boilerplate, record_index = split_boilerplate(paragraphs)
+    body_text = [strip_pinyin(text) for text in body]
+    traditional = is_traditional("".join(body_text))
+    folded = [fold(to_simplified(text) if traditional else text) for text in body_text]
+    keys, paragraph_of = _sentence_keys(folded)
+    # Taiwan wording (資訊, 網路) survives t2s; tw2sp keys are the second try (DOMAIN.md §6.6).
+    phrase_keys = None
+    if traditional:
+        phrase_keys, _ = _sentence_keys([fold(to_simplified(t, phrases=True)) for t in body_text])
+    return Side(body, record_index, folded, keys, paragraph_of, boilerplate, phrase_keys)
 
 
 @dataclass
@@ -97,6 +106,16 @@ def _similar_pairs(keys_o: list[str], keys_r: list[str]) -> list[tuple[int, int]
     return pairs
 
 
+def _same_in_mainland_wording(original: Side, reprint: Side, span_o: tuple[int, int],
+                              span_r: tuple[int, int]) -> bool:
+    """Whether a replaced run is the same text once Taiwan phrases become mainland ones."""
+    if original.phrase_keys is None and reprint.phrase_keys is None:
+        return False
+    keys_o = original.phrase_keys or original.keys
+    keys_r = reprint.phrase_keys or reprint.keys
+    return "".join(keys_o[slice(*span_o)]) == "".join(keys_r[slice(*span_r)])
+
+
 def align(original: Side, reprint: Side) -> tuple[list[Match], int]:
     """Matches between the two sides' sentences, and how many characters they share."""
     matches: list[Match] = []
@@ -109,7 +128,8 @@ def align(original: Side, reprint: Side) -> tuple[list[Match], int]:
         if tag == "equal":
             matches += [Match("kept", [i], [j]) for i, j in zip(range(i1, i2), range(j1, j2))]
             shared += len(text_o)
-        elif tag == "replace" and text_o == text_r:  # only the sentence boundaries moved
+        elif tag == "replace" and (text_o == text_r or _same_in_mainland_wording(
+                original, reprint, (i1, i2), (j1, j2))):  # only boundaries or wording moved
             matches.append(Match("kept", list(range(i1, i2)), list(range(j1, j2))))
             shared += len(text_o)
         elif tag == "replace" and (pairs := _similar_pairs(original.keys[i1:i2],

@@ -182,3 +182,12 @@ def test_titles_are_equal_without_site_suffixes(reprint_title, original_title, e
 )
 def test_lag_is_honest_about_precision(reprint_at, original_at, expected):
     assert lag(reprint_at, original_at) == expected
+
+
+def test_taiwan_wording_in_a_traditional_reprint_is_not_an_edit():
+    original = {"url": "http://a.gov.cn/t20230101_1.html",
+                "paragraphs": ["全区加快推进信息网络建设，推广使用国产软件。", "会议要求各地认真落实。"]}
+    reprint = {"url": "http://mirror.example/1.html",
+               "paragraphs": ["全區加快推進資訊網路建設，推廣使用國產軟體。", "會議要求各地認真落實。"]}
+    check = check_of(reprint, original)
+    assert (check["verdict"], check["flags"]) == ("faithful", [])
