@@ -4,19 +4,12 @@ import csv
 import io
 import json
 import stat
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from itemadapter import ItemAdapter
-from scrapy.http import HtmlResponse
 
 from newsarchive.export import EXPORT_FIELDS, FORMATS, atomic_output, write_records
-from newsarchive.parsers import page_for
-from newsarchive.records import normalize
 from newsarchive.store import Archive
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 PAGES = (
     "http://zjifz.org.cn/show-10595.html",
     "http://zjifz.org.cn/show-10601.html",
@@ -24,16 +17,12 @@ PAGES = (
     "http://zjifz.org.cn/show-10602.html",  # images
     "http://www.huhhot.gov.cn/zwdt/bmdt/202303/t20230315_1470358.html",  # GBK page
 )
+
+from conftest import sample_record
+
 LIST_FIELDS = ("paragraphs", "images", "meta", "aliases")
 
 
-def sample_record(page_url: str) -> dict:
-    parts = urlsplit(page_url)
-    name = parts.path.lstrip("/") + (f"%3F{parts.query}" if parts.query else "")
-    response = HtmlResponse(url=page_url, body=(SAMPLES / parts.hostname / name).read_bytes())
-    adapter = ItemAdapter(page_for(response).to_item())
-    normalize(adapter, fetched_at="2024-05-01T08:00:00Z")
-    return adapter.asdict()
 
 
 @pytest.fixture(scope="module")

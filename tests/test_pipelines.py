@@ -4,13 +4,13 @@ import json
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+from conftest import FETCHED_AT, SAMPLES, sample_item, sample_response
 from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
-from scrapy.http import HtmlResponse, Request
+from scrapy.http import HtmlResponse
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
@@ -18,7 +18,6 @@ from twisted.python.failure import Failure
 from newsarchive.failures import page_failed, page_redirected
 from newsarchive.items import Article
 from newsarchive.parsers import page_for
-from newsarchive.records import normalize
 from newsarchive.store import Archive, Stored
 from newsarchive.text import content_hash
 from pipelines.dedupe import DedupePipeline, DuplicateItem
@@ -27,11 +26,9 @@ from pipelines.store import StorePipeline
 from pipelines.validate import InvalidItem, ValidatePipeline
 from spiders.xunrui import XunruiSpider
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 EXPECTED = {record["url"]: record for record in (
     json.loads(path.read_text("utf-8")) for path in SAMPLES.rglob("*.expected.json"))}
 SAMPLE_URLS = sorted(EXPECTED)
-FETCHED_AT = "2024-05-01T08:00:00Z"
 
 SEED = "http://zjifz.org.cn/show-10595.html"
 STATIC = "http://zjifz.org.cn/show-10601.html"
@@ -44,27 +41,8 @@ OLD_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202303/t20230327_2283391.html"  # a
 MOVED_ORIGINAL = "https://mw.nmg.gov.cn/zwdt/msdt/202303/t20230327_2283391.html"
 
 
-def sample_response(page_url: str, redirect_urls: tuple[str, ...] = ()) -> HtmlResponse:
-    """The sample page served at `page_url`, reached through `redirect_urls` if any."""
-    parts = urlsplit(page_url)
-    name = parts.path.lstrip("/") + (f"%3F{parts.query}" if parts.query else "")
-    meta = {"redirect_urls": list(redirect_urls)} if redirect_urls else {}
-    request = Request(page_url, meta=meta)
-    return HtmlResponse(url=page_url, body=(SAMPLES / parts.hostname / name).read_bytes(),
-                        request=request)
 
 
-def sample_item(page_url: str, /, **changes) -> Article:
-    """The item the parser and NormalizePipeline make of the sample page served at `page_url`.
-
-    `changes` replace fields before normalising, so body and content_hash follow them.
-    """
-    item = page_for(sample_response(page_url)).to_item()
-    adapter = ItemAdapter(item)
-    for field, value in changes.items():
-        adapter[field] = value
-    normalize(adapter, fetched_at=FETCHED_AT)
-    return item
 
 
 def send(crawler, signal, **kwargs) -> None:

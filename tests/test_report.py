@@ -7,12 +7,11 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import lxml.html
 import pytest
+from conftest import ROOT, SAMPLES, sample_record
 from itemadapter import ItemAdapter
-from scrapy.http import HtmlResponse
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.options import Options
@@ -22,8 +21,6 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 
 from newsarchive.compare import compare
-from newsarchive.parsers import page_for
-from newsarchive.records import normalize
 from newsarchive.report import (
     SITE_CSP,
     date_text,
@@ -36,10 +33,7 @@ from newsarchive.report import (
 )
 from newsarchive.store import Archive
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "samples"
 TEMPLATES = ROOT / "newsarchive" / "templates"
-FETCHED_AT = "2024-05-01T08:00:00Z"
 CHECKED_AT = "2024-05-01T09:00:00Z"
 
 SEED = "http://zjifz.org.cn/show-10595.html"
@@ -54,16 +48,6 @@ BOLD = "<b onmouseover=alert(1)>"
 JAVASCRIPT_URL = "javascript:document.title='pwned'"
 
 
-def sample_record(page_url: str, /, **changes) -> dict:
-    """The record the pipelines build from the sample served at `page_url`, with `changes`."""
-    parts = urlsplit(page_url)
-    name = parts.path.lstrip("/") + (f"%3F{parts.query}" if parts.query else "")
-    response = HtmlResponse(url=page_url, body=(SAMPLES / parts.hostname / name).read_bytes())
-    adapter = ItemAdapter(page_for(response).to_item())
-    for field, value in changes.items():
-        adapter[field] = value
-    normalize(adapter, fetched_at=FETCHED_AT)
-    return adapter.asdict()
 
 
 def edited_paragraphs(paragraphs: list[str]) -> list[str]:

@@ -3,19 +3,11 @@
 import sqlite3
 from contextlib import closing
 from datetime import UTC, datetime
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from itemadapter import ItemAdapter
-from scrapy.http import HtmlResponse
+from conftest import sample_record
 
-from newsarchive.parsers import page_for
-from newsarchive.records import normalize
 from newsarchive.store import Archive, Stored, preferred
-
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-FETCHED_AT = "2024-05-01T08:00:00Z"
 
 SEED = "http://zjifz.org.cn/show-10595.html"
 SEED_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html"
@@ -27,19 +19,6 @@ ORIGINAL_0320 = "http://mw.nmg.gov.cn/xw/msdt/202303/t20230320_2279133.html"  # 
 ORIGINAL_HUHHOT = "http://www.huhhot.gov.cn/zwdt/bmdt/202303/t20230315_1470358.html"
 
 
-def sample_record(page_url: str, /, **changes) -> dict:
-    """The record the pipelines build from the sample page served at `page_url`.
-
-    `changes` replace fields (`url` included) before normalising, so body and hash follow them.
-    """
-    parts = urlsplit(page_url)
-    name = parts.path.lstrip("/") + (f"%3F{parts.query}" if parts.query else "")
-    response = HtmlResponse(url=page_url, body=(SAMPLES / parts.hostname / name).read_bytes())
-    adapter = ItemAdapter(page_for(response).to_item())
-    for field, value in changes.items():
-        adapter[field] = value
-    normalize(adapter, fetched_at=FETCHED_AT)
-    return adapter.asdict()
 
 
 def snapshot(archive: Archive, url: str) -> dict:
