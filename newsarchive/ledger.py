@@ -4,6 +4,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from w3lib.url import canonicalize_url
@@ -13,6 +14,7 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+@lru_cache(maxsize=65536)  # each item's URLs are canonicalised several times on its way
 def canonical(url: str) -> str:
     return canonicalize_url(url, keep_fragments=False)
 

@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS aliases (
 CREATE TABLE IF NOT EXISTS links (
     reprint_url TEXT PRIMARY KEY, original_url TEXT NOT NULL, seen_at TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS links_by_original ON links (original_url);
 CREATE TABLE IF NOT EXISTS checks (
     reprint_url TEXT PRIMARY KEY, original_url TEXT, verdict TEXT,
     check_record TEXT NOT NULL,     -- the ReprintCheck as JSON

@@ -14,12 +14,14 @@ from newsarchive.store import Archive
 
 
 class CheckPipeline:
-    """After the store: a reprint is checked when it arrives, and again when its original
-    arrives or fails, so every pair's check reflects what the archive holds."""
+    """After the store: a pair is checked once both pages are stored, or once the original
+    has failed; a reprint naming no original is checked on arrival. Reprints whose original
+    never came are checked when the spider closes."""
 
     def __init__(self, crawler: Crawler, archive_dir: Path):
         self.crawler, self.archive_dir = crawler, archive_dir
         self.archive: Archive | None = None
+        self.waiting: set[str] = set()  # reprints whose original is on its way
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -35,11 +37,19 @@ class CheckPipeline:
         self.archive = Archive(self.archive_dir)
 
     def process_item(self, item):
-        if isinstance(item, Article):
-            reprints = [item.url] if item.kind == "reprint" else self.archive.reprints_naming(item.url)
-            for url in reprints:
+        if not isinstance(item, Article):
+            return item
+        if item.kind == "original":
+            for url in self.archive.reprints_naming(item.url):
                 self._check(url)
+        elif item.original_url and not self._original_settled(item.original_url):
+            self.waiting.add(item.url)  # checking now would be redone in a moment
+        else:
+            self._check(item.url)
         return item
+
+    def _original_settled(self, url: str) -> bool:
+        return self.archive.record(url) is not None or self.archive.latest_failure(url) is not None
 
     def page_failed(self, url: str, stage: str) -> None:
         if stage in ("fetch", "link", "parse"):
@@ -47,9 +57,12 @@ class CheckPipeline:
                 self._check(reprint_url)
 
     def _check(self, reprint_url: str) -> None:
+        self.waiting.discard(reprint_url)
         check = check_reprint(self.archive, reprint_url)
         if check is not None:
             self.crawler.stats.inc_value(f"newsarchive/check/{check['verdict'] or 'none'}")
 
     def spider_closed(self) -> None:
+        for reprint_url in sorted(self.waiting):
+            self._check(reprint_url)
         self.archive.close()

@@ -3,12 +3,12 @@
 from pathlib import Path
 from typing import Self
 
-from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
 
 from newsarchive.items import Article
+from newsarchive.records import record_of
 from newsarchive.store import Archive, Stored
 
 
@@ -48,7 +48,7 @@ class DedupePipeline:
     def process_item(self, item):
         if not isinstance(item, Article):
             return item
-        decision = self.archive.classify(ItemAdapter(item).asdict())
+        decision = self.archive.classify(record_of(item))
         if decision.outcome in ("unchanged", "alias"):
             self.stats.inc_value(f"newsarchive/dedupe/{decision.outcome}")
             raise DuplicateItem(item.url, decision)

@@ -10,6 +10,7 @@ from scrapy.exceptions import NotConfigured
 
 from newsarchive.failures import page_failed, page_redirected
 from newsarchive.items import Article
+from newsarchive.records import record_of
 from newsarchive.store import Archive
 from pipelines.dedupe import DuplicateItem
 from pipelines.validate import InvalidItem
@@ -43,13 +44,13 @@ class StorePipeline:
 
     def process_item(self, item):
         if isinstance(item, Article):
-            stored = self.archive.save(ItemAdapter(item).asdict(), self.run)
+            stored = self.archive.save(record_of(item), self.run)
             self.crawler.stats.inc_value(f"newsarchive/store/{stored.outcome}")
         return item
 
     def item_dropped(self, item, exception) -> None:
         if isinstance(exception, DuplicateItem):
-            self.archive.save(ItemAdapter(item).asdict(), self.run)  # notes the alias or sighting
+            self.archive.save(record_of(item), self.run)  # notes the alias or sighting
         elif isinstance(exception, InvalidItem):
             self.archive.add_failure(exception.url, "validate", "invalid",
                                      "; ".join(exception.errors), run=self.run)

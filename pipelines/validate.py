@@ -2,13 +2,12 @@
 
 from typing import Self
 
-from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
 from newsarchive.items import Article
-from newsarchive.records import validation_errors
+from newsarchive.records import record_of, validation_errors
 
 
 class InvalidItem(DropItem):
@@ -32,7 +31,7 @@ class ValidatePipeline:
     def process_item(self, item):
         if not isinstance(item, Article):
             return item
-        record = ItemAdapter(item).asdict()
+        record = record_of(item)
         errors = validation_errors(record)
         if errors:
             self.stats.inc_value("newsarchive/failures")

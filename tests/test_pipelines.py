@@ -20,6 +20,7 @@ from newsarchive.items import Article
 from newsarchive.parsers import page_for
 from newsarchive.store import Archive, Stored
 from newsarchive.text import content_hash
+from pipelines.check import CheckPipeline
 from pipelines.dedupe import DedupePipeline, DuplicateItem
 from pipelines.normalize import NormalizePipeline
 from pipelines.store import StorePipeline
@@ -39,10 +40,8 @@ GONE_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202303/t20230307_2271546.html"
 REDIRECTED_REPRINT = "http://zjifz.org.cn/show-10608.html"  # names the original's old address
 OLD_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202303/t20230327_2283391.html"  # answers 301
 MOVED_ORIGINAL = "https://mw.nmg.gov.cn/zwdt/msdt/202303/t20230327_2283391.html"
-
-
-
-
+SEED_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html"
+UNLINKED_REPRINT = "http://zjifz.org.cn/show-10603.html"  # names no original
 
 
 def send(crawler, signal, **kwargs) -> None:
@@ -68,6 +67,7 @@ def make_crawler(archive_dir):
     def make():
         crawler = get_crawler(XunruiSpider, settings_dict={
             "NEWSARCHIVE_ARCHIVE": str(archive_dir),
+            "NEWSARCHIVE_CHECK_ENABLED": True,
             # No engine runs, so spider_opened is never sent: leave out the core extensions
             # (CoreStats, LogStats) whose spider_closed handlers rely on it.
             "EXTENSIONS_BASE": {},
@@ -191,9 +191,9 @@ def test_validate_passes_an_article_of_pictures_only(crawler):
     pytest.param({"kind": None}, ["kind: not set"], id="no-kind"),
     pytest.param({"paragraphs": [], "body": "", "images": []}, ["body: no text and no images"],
                  id="no-body-no-images"),
-    pytest.param({"http_status": "200"}, ["http_status: '200' is not of type"], id="wrong-type"),
-    pytest.param({"kind": "copy"}, ["kind: 'copy' is not one of"], id="unknown-kind"),
-    pytest.param({"meta": {"keywords": 1}}, ["meta.keywords: 1 is not of type 'string'"],
+    pytest.param({"http_status": "200"}, ["http_status must be null or integer"], id="wrong-type"),
+    pytest.param({"kind": "copy"}, ["kind must be one of"], id="unknown-kind"),
+    pytest.param({"meta": {"keywords": 1}}, ["meta.keywords must be string"],
                  id="wrong-type-nested"),
     pytest.param({"title": "", "kind": None}, ["kind: not set", "title: empty"],
                  id="several-errors"),
@@ -424,3 +424,49 @@ def test_two_runs_over_the_samples_store_each_article_once(make_crawler, archive
     assert stats(second, "store") == {}
     assert stats(second, "dedupe") == {"unchanged": pages + 1}  # the alias page seen again too
     assert second_run["finish_reason"] == "finished"
+
+
+# CheckPipeline ----------------------------------------------------------------------------
+
+@pytest.fixture
+def check(crawler, store):
+    pipeline = build_from_crawler(CheckPipeline, crawler)
+    pipeline.open_spider()
+    yield pipeline
+    pipeline.archive.close()
+
+
+def stored_checks(archive_dir) -> dict[str, dict]:
+    with Archive(archive_dir) as archive:
+        return {check["reprint_url"]: check for check in archive.checks()}
+
+
+def test_a_pair_is_checked_once_its_original_is_stored(crawler, store, check, archive_dir):
+    for url in (SEED, SEED_ORIGINAL):
+        check.process_item(store.process_item(sample_item(url)))
+        if url == SEED:
+            assert stored_checks(archive_dir) == {}  # the original is on its way
+
+    [seed_check] = stored_checks(archive_dir).values()
+    assert (seed_check["verdict"], seed_check["original_status"]) == ("faithful", "available")
+    assert crawler.stats.get_value("newsarchive/check/faithful") == 1
+
+
+def test_a_reprint_naming_no_original_is_checked_on_arrival(store, check, archive_dir):
+    check.process_item(store.process_item(sample_item(UNLINKED_REPRINT)))
+    assert stored_checks(archive_dir)[UNLINKED_REPRINT]["flags"] == ["no_original_link"]
+
+
+def test_a_failed_original_checks_its_reprint_as_unavailable(crawler, store, check, archive_dir):
+    check.process_item(store.process_item(sample_item(GONE_REPRINT)))
+    send(crawler, page_failed, url=GONE_ORIGINAL, stage="fetch", reason="http_404",
+         http_status=404, referer=GONE_REPRINT)
+    gone = stored_checks(archive_dir)[GONE_REPRINT]
+    assert (gone["original_status"], gone["original_failure"]) == ("unavailable", "http_404")
+
+
+def test_reprints_whose_original_never_came_are_checked_when_the_spider_closes(
+        crawler, store, check, archive_dir):
+    check.process_item(store.process_item(sample_item(SEED)))
+    send(crawler, signals.spider_closed, spider=crawler.spider, reason="finished")
+    assert stored_checks(archive_dir)[SEED]["original_status"] == "not_fetched"

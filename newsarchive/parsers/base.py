@@ -18,7 +18,8 @@ _LABELLED = r"(?:{labels})[^\S\n]*[:：][^\S\n]*"  # spaces around the colon, no
 
 
 def element_text(element: Selector) -> str:
-    return clean_text("".join(element.xpath(VISIBLE_TEXT).getall())) or ""
+    # lxml directly: a parsel query per paragraph was the parsers' largest cost (bench/crawl.py)
+    return clean_text("".join(element.root.xpath(VISIBLE_TEXT))) or ""
 
 
 def paragraph_texts(container: SelectorList) -> list[str]:

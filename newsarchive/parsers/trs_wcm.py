@@ -17,7 +17,7 @@ VISIBLE_TITLE = ("h1", ".detail-title", ".article-title", ".title", "h2")
 DATE_LABELS = "发布时间|发布日期|日期|时间"
 SOURCE_LABELS = "来源|信息来源|资料来源|发布来源|发布机构|发布单位"
 # The info line is the innermost element whose own text names the publication date.
-INFO_LINE = "//*[not(self::script)][text()[contains(., '发布时间') or contains(., '发布日期')]]"
+INFO_LINE = "//text()[contains(., '发布时间') or contains(., '发布日期')][not(parent::script)]/.."
 TRS_ARTICLE_URL = re.compile(r"/t\d{8}_\d+\.s?html?$")
 
 
