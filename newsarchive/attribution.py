@@ -71,12 +71,11 @@ def _title_forms(title: str | None, suffixes: list[str | None]) -> set[str]:
 
 def title_check(reprint_title: str | None, original_title: str | None,
                 suffixes: list[str | None] = ()) -> dict[str, Any]:
-    """{reprint, original, equal}; equal is None when there is no original title."""
+    """{reprint, original, equal}; equal is None when either title is unknown."""
     equal = None
     if original_title is not None and reprint_title is not None:
-        reprint_forms = _title_forms(reprint_title, list(suffixes))
-        original_forms = _title_forms(original_title, list(suffixes))
-        equal = bool(reprint_forms & original_forms) or _key(reprint_title) == _key(original_title)
+        equal = _key(reprint_title) == _key(original_title) or bool(
+            _title_forms(reprint_title, list(suffixes)) & _title_forms(original_title, list(suffixes)))
     return {"reprint": reprint_title, "original": original_title, "equal": equal}
 
 
