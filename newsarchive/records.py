@@ -5,8 +5,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from itemadapter import ItemAdapter
 import fastjsonschema
+from itemadapter import ItemAdapter
 
 from newsarchive.items import Article, ReprintCheck
 from newsarchive.text import clean_text, content_hash
