@@ -28,6 +28,9 @@ EXIT_OK, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 3
 NOT_OUR_FAULT = {"http_404", "http_410", "unsupported_scheme"}
 
 
+VERDICTS = ("faithful", "edited", "unrelated", "none")  # as the crawl summary lists them
+
+
 class UserError(Exception):
     """A problem the user can fix; printed without a traceback."""
 
@@ -90,7 +93,12 @@ def crawl(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     with Archive(args.archive) as archive:
         run, failures, counts = archive.run(run_id), archive.failures(run_id), archive.counts()
+        verdicts = archive.verdict_counts()
     print(summary(run, failures, counts, args.archive, time.monotonic() - started))
+    if verdicts:
+        counted = [f"{verdicts[verdict]} {verdict}".replace(" none", " without an original")
+                   for verdict in VERDICTS if verdict in verdicts]
+        print(f"Checks   {', '.join(counted)} (`newsarchive report` shows them side by side)")
     return exit_status(run, failures)
 
 

@@ -38,6 +38,11 @@ class LedgerMixin:
                  json.dumps(check, ensure_ascii=False), check.get("checked_at") or utc_now()),
             )
 
+    def verdict_counts(self) -> dict[str, int]:
+        """How many stored checks have each verdict; `none` counts those without an original."""
+        rows = self.db.execute("SELECT COALESCE(verdict, 'none'), COUNT(*) FROM checks GROUP BY 1")
+        return dict(rows.fetchall())
+
     def checks(self, site: str | None = None) -> Iterator[dict[str, Any]]:
         """Stored checks, in reprint URL order; `site` keeps those of one reprint host."""
         rows = self.db.execute(

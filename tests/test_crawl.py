@@ -75,6 +75,7 @@ def test_first_crawl_succeeds_and_summarises(crawled):
     assert f"http_404             1  {GONE_ORIGINAL}" in first.stdout
     assert "unsupported_scheme   1  javascript:" in first.stdout
     assert "crawling: " in first.stderr  # progress line
+    assert "Checks   13 faithful, 5 edited, 1 unrelated, 3 without an original" in first.stdout
 
 
 def test_archive_holds_exactly_the_reprints_and_their_originals(crawled):
