@@ -8,16 +8,20 @@ from newsarchive.compare import compare
 from newsarchive.store import Archive, utc_now
 
 
-def check_reprint(archive: Archive, reprint_url: str) -> dict | None:
-    """Compare a stored reprint with its original as the archive has it; store the check."""
+def check_reprint(archive: Archive, reprint_url: str, original: dict | None = None) -> dict | None:
+    """Compare a stored reprint with its original as the archive has it; store the check.
+
+    `original` is that original's record when the caller has it in hand.
+    """
     reprint = archive.record(reprint_url)
     if reprint is None or reprint.get("kind") != "reprint":
         return None
     named = reprint.get("original_url")
-    original = archive.record(named) if named else None
+    if original is None and named:
+        original = archive.record(named)
     failure = archive.latest_failure(named) if named and original is None else None
-    check = ItemAdapter(compare(reprint, original, checked_at=utc_now(),
-                                original_failure=failure["reason"] if failure else None)).asdict()
+    check = dict(ItemAdapter(compare(reprint, original, checked_at=utc_now(),
+                                     original_failure=failure["reason"] if failure else None)))
     archive.save_check(check)
     return check
 

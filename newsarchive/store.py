@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS failures (
     id INTEGER PRIMARY KEY, run INTEGER, url TEXT NOT NULL, stage TEXT NOT NULL,
     reason TEXT NOT NULL, detail TEXT, http_status INTEGER, referer TEXT, at TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS failures_by_url ON failures (url);
 """
 
 

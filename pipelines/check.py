@@ -10,6 +10,7 @@ from scrapy.exceptions import NotConfigured
 from newsarchive.checks import check_reprint
 from newsarchive.failures import page_failed
 from newsarchive.items import Article
+from newsarchive.records import record_of
 from newsarchive.store import Archive
 
 
@@ -40,8 +41,9 @@ class CheckPipeline:
         if not isinstance(item, Article):
             return item
         if item.kind == "original":
+            original = record_of(item)
             for url in self.archive.reprints_naming(item.url):
-                self._check(url)
+                self._check(url, original)
         elif item.original_url and not self._original_settled(item.original_url):
             self.waiting.add(item.url)  # checking now would be redone in a moment
         else:
@@ -49,16 +51,16 @@ class CheckPipeline:
         return item
 
     def _original_settled(self, url: str) -> bool:
-        return self.archive.record(url) is not None or self.archive.latest_failure(url) is not None
+        return self.archive.record_url(url) is not None or self.archive.latest_failure(url) is not None
 
     def page_failed(self, url: str, stage: str) -> None:
         if stage in ("fetch", "link", "parse"):
             for reprint_url in self.archive.reprints_naming(url):
                 self._check(reprint_url)
 
-    def _check(self, reprint_url: str) -> None:
+    def _check(self, reprint_url: str, original: dict | None = None) -> None:
         self.waiting.discard(reprint_url)
-        check = check_reprint(self.archive, reprint_url)
+        check = check_reprint(self.archive, reprint_url, original)
         if check is not None:
             self.crawler.stats.inc_value(f"newsarchive/check/{check['verdict'] or 'none'}")
 
