@@ -48,10 +48,6 @@ LOG_LEVEL = os.environ.get("NEWSARCHIVE_LOG_LEVEL", "INFO")
 NEWSARCHIVE_ARCHIVE = os.environ.get("NEWSARCHIVE_ARCHIVE", "archive")
 # Proxy URL of a running replay server (`newsarchive replay`); empty to fetch from the web.
 NEWSARCHIVE_REPLAY_PROXY = os.environ.get("NEWSARCHIVE_REPLAY_PROXY", "")
-# The pipelines share one archive connection and commit it at least this often: a commit per
-# page cost a sixth of a crawl (bench/crawl.py); a crash loses at most these seconds of work,
-# which the next run fetches again. 0 commits every write.
-NEWSARCHIVE_COMMIT_SECONDS = 1.0
 # Check each reprint against its original during the crawl (`newsarchive check` redoes it).
 NEWSARCHIVE_CHECK_ENABLED = True
 # Column list pages the xunrui spider starts from (its `start` argument overrides them).

@@ -3,12 +3,10 @@
 import hashlib
 import json
 import sqlite3
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Self
+from typing import Any, Self
 
 from newsarchive.ledger import LedgerMixin, canonical, utc_now
 
@@ -80,21 +78,12 @@ class Stored:
 
 
 class Archive(LedgerMixin):
-    """An archive directory and one connection to its database.
+    """An archive directory; one connection, committed after every write so a crash loses nothing.
 
-    Each write is atomic. It is committed at once, or, with `commit_seconds`, together with the
-    writes of the last that many seconds: a crawl's pipelines share one Archive (shared()), so
-    they see each other's writes before the commit, and a crash loses at most those seconds
-    of work, which the next run fetches again. Records, versions, aliases and links are here;
-    runs, failures and checks in ledger.py.
+    Records, versions, aliases and links are here; runs, failures and checks in ledger.py.
     """
 
-    _shared: ClassVar[dict[Path, tuple["Archive", int]]] = {}
-
-    def __init__(self, directory: Path, commit_seconds: float = 0.0):
-        self.commit_seconds = commit_seconds
-        self._batch_started = 0.0
-        self.closed = False
+    def __init__(self, directory: Path):
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.path = self.directory / DATABASE_NAME
@@ -105,49 +94,8 @@ class Archive(LedgerMixin):
         self.db.execute("PRAGMA busy_timeout=10000")
         self.db.executescript(SCHEMA)
 
-    @classmethod
-    def shared(cls, directory: Path, commit_seconds: float = 0.0) -> "Archive":
-        """The one Archive of this process for `directory`; give it back with release()."""
-        key = Path(directory).resolve()
-        archive, users = cls._shared.get(key, (None, 0))
-        if archive is None or archive.closed:
-            archive, users = cls(directory, commit_seconds), 0
-        cls._shared[key] = (archive, users + 1)
-        return archive
-
-    def release(self) -> None:
-        """Give back a shared() Archive; the last user commits and closes it."""
-        key = self.directory.resolve()
-        archive, users = self._shared.pop(key, (self, 1))
-        if users > 1:
-            self._shared[key] = (archive, users - 1)
-        else:
-            self.close()
-
-    @contextmanager
-    def writing(self) -> Iterator[None]:
-        """One atomic write (a savepoint), committed now or with its batch (commit_seconds)."""
-        if not self.db.in_transaction:
-            self.db.execute("BEGIN")
-            self._batch_started = time.monotonic()
-        self.db.execute("SAVEPOINT write")
-        try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK TO write")
-            raise
-        finally:
-            self.db.execute("RELEASE write")
-            if time.monotonic() - self._batch_started >= self.commit_seconds:
-                self.db.execute("COMMIT")
-
     def close(self) -> None:
-        if self.closed:
-            return
-        if self.db.in_transaction:
-            self.db.execute("COMMIT")
         self.db.close()
-        self.closed = True
 
     def __enter__(self) -> Self:
         return self
@@ -205,7 +153,8 @@ class Archive(LedgerMixin):
     def save(self, record: dict[str, Any], run: int | None = None) -> Stored:
         """Store a record as new, as a new version of its URL, or as an alias; see classify()."""
         key, now = canonical(record["url"]), utc_now()
-        with self.writing():
+        with self.db:
+            self.db.execute("BEGIN")
             decision = self.classify(record)
             if decision.outcome == "alias":
                 self._alias(key, decision.url, now, run)
@@ -220,7 +169,8 @@ class Archive(LedgerMixin):
 
     def touch(self, url: str, run: int | None = None) -> None:
         """Note that a stored record (or its alias) was seen again in `run`."""
-        with self.writing():
+        with self.db:
+            self.db.execute("BEGIN")
             self._touch(self.record_url(url) or canonical(url), utc_now(), run)
 
     def _touch(self, key: str, now: str, run: int | None) -> None:
@@ -284,7 +234,8 @@ class Archive(LedgerMixin):
 
     def add_alias(self, alias: str, url: str, run: int | None = None) -> None:
         """Record that `alias` serves the same article as the stored record `url`."""
-        with self.writing():
+        with self.db:
+            self.db.execute("BEGIN")
             self._alias(canonical(alias), canonical(url), utc_now(), run)
 
     def _alias(self, alias: str, url: str, now: str, run: int | None) -> None:

@@ -21,7 +21,6 @@ class CheckPipeline:
 
     def __init__(self, crawler: Crawler, archive_dir: Path):
         self.crawler, self.archive_dir = crawler, archive_dir
-        self.commit_seconds = crawler.settings.getfloat("NEWSARCHIVE_COMMIT_SECONDS")
         self.archive: Archive | None = None
         self.waiting: set[str] = set()  # reprints whose original is on its way
 
@@ -36,7 +35,7 @@ class CheckPipeline:
         return pipeline
 
     def open_spider(self) -> None:
-        self.archive = Archive.shared(self.archive_dir, self.commit_seconds)
+        self.archive = Archive(self.archive_dir)
 
     def process_item(self, item):
         if not isinstance(item, Article):
@@ -68,4 +67,4 @@ class CheckPipeline:
     def spider_closed(self) -> None:
         for reprint_url in sorted(self.waiting):
             self._check(reprint_url)
-        self.archive.release()
+        self.archive.close()

@@ -28,8 +28,8 @@ class DedupePipeline:
     and last-seen times from the dropped items.
     """
 
-    def __init__(self, stats: StatsCollector, archive_dir: Path, commit_seconds: float = 0.0):
-        self.stats, self.archive_dir, self.commit_seconds = stats, archive_dir, commit_seconds
+    def __init__(self, stats: StatsCollector, archive_dir: Path):
+        self.stats, self.archive_dir = stats, archive_dir
         self.archive: Archive | None = None
 
     @classmethod
@@ -37,13 +37,13 @@ class DedupePipeline:
         path = crawler.settings.get("NEWSARCHIVE_ARCHIVE")
         if not path:
             raise NotConfigured("NEWSARCHIVE_ARCHIVE is not set")
-        return cls(crawler.stats, Path(path), crawler.settings.getfloat("NEWSARCHIVE_COMMIT_SECONDS"))
+        return cls(crawler.stats, Path(path))
 
     def open_spider(self) -> None:
-        self.archive = Archive.shared(self.archive_dir, self.commit_seconds)
+        self.archive = Archive(self.archive_dir)
 
     def close_spider(self) -> None:
-        self.archive.release()
+        self.archive.close()
 
     def process_item(self, item):
         if not isinstance(item, Article):

@@ -21,7 +21,6 @@ class StorePipeline:
 
     def __init__(self, crawler: Crawler, archive_dir: Path):
         self.crawler, self.archive_dir = crawler, archive_dir
-        self.commit_seconds = crawler.settings.getfloat("NEWSARCHIVE_COMMIT_SECONDS")
         self.archive: Archive | None = None
         self.run: int | None = None
 
@@ -39,7 +38,7 @@ class StorePipeline:
         return pipeline
 
     def open_spider(self) -> None:
-        self.archive = Archive.shared(self.archive_dir, self.commit_seconds)
+        self.archive = Archive(self.archive_dir)
         self.run = self.archive.start_run(self.crawler.spider.name)
         self.crawler.stats.set_value("newsarchive/run", self.run)
 
@@ -71,4 +70,4 @@ class StorePipeline:
 
     def spider_closed(self, spider, reason: str) -> None:
         self.archive.finish_run(self.run, reason, self.crawler.stats.get_stats())
-        self.archive.release()
+        self.archive.close()

@@ -95,7 +95,7 @@ def store(crawler):
     pipeline = build_from_crawler(StorePipeline, crawler)
     pipeline.open_spider()
     yield pipeline
-    pipeline.archive.release()  # spider_closed releases it in a crawl; twice is harmless
+    pipeline.archive.close()  # spider_closed closes it in a crawl; closing twice is harmless
 
 
 @pytest.fixture
@@ -433,7 +433,7 @@ def check(crawler, store):
     pipeline = build_from_crawler(CheckPipeline, crawler)
     pipeline.open_spider()
     yield pipeline
-    pipeline.archive.release()
+    pipeline.archive.close()
 
 
 def stored_checks(archive_dir) -> dict[str, dict]:

@@ -335,39 +335,3 @@ def test_records_published_at_the_same_moment_are_ordered_by_url(archive):
         archive.save(sample_record(url, published_at=published_at))
 
     assert [record["url"] for record in archive.records()] == [SEED, REPRINT_10598, REPRINT_10607]
-
-
-# Shared archives and batched commits --------------------------------------------------------
-
-def test_shared_archive_is_one_connection_until_the_last_user_releases_it(tmp_path):
-    first = Archive.shared(tmp_path / "archive", commit_seconds=3600)
-    second = Archive.shared(tmp_path / "archive", commit_seconds=3600)
-    assert first is second
-    first.save(sample_record(SEED))
-    with Archive(tmp_path / "archive") as outsider:
-        assert outsider.record_url(SEED) is None  # batched: not committed yet
-    assert second.record_url(SEED) == SEED  # but the sharers see it at once
-    first.release()
-    assert not second.closed
-    second.release()
-    assert second.closed
-    with Archive(tmp_path / "archive") as outsider:
-        assert outsider.record_url(SEED) == SEED  # the last release committed
-
-
-def test_a_failed_write_in_a_batch_rolls_back_only_itself(tmp_path):
-    archive = Archive(tmp_path / "archive", commit_seconds=3600)
-    archive.save(sample_record(SEED))
-    with pytest.raises(sqlite3.IntegrityError), archive.writing():
-        archive.db.execute("INSERT INTO runs (spider) VALUES ('no start time')")
-    archive.close()
-    with Archive(tmp_path / "archive") as reopened:
-        assert reopened.record_url(SEED) == SEED
-        assert reopened.last_run() is None
-
-
-def test_without_an_interval_every_write_is_committed_at_once(tmp_path):
-    with Archive(tmp_path / "archive") as archive:
-        archive.save(sample_record(SEED))
-        with Archive(tmp_path / "archive") as outsider:
-            assert outsider.record_url(SEED) == SEED
