@@ -50,7 +50,8 @@ class ArticlePage:
     default_kind: ClassVar[str | None] = None
 
     def is_article(self) -> bool:
-        return bool(self.title()) and bool(self.paragraphs() or self.images())
+        item = self.to_item()
+        return bool(item.title) and bool(item.paragraphs or item.images)
 
     def site(self) -> str:
         return urlsplit(self.response.url).hostname or ""
@@ -115,6 +116,11 @@ class ArticlePage:
         return [self.response.urljoin(src.strip()) for src in sources if src.strip()]
 
     def to_item(self) -> Article:
+        """The page's record; built once, since the spider asks is_article() first."""
+        return self._item
+
+    @cached_property
+    def _item(self) -> Article:
         paragraphs = self.paragraphs()
         return Article(
             url=self.response.url,
