@@ -26,11 +26,12 @@ def check_reprint(archive: Archive, reprint_url: str, original: dict | None = No
     return check
 
 
-def check_all(archive: Archive) -> Counter:
-    """Recompute every stored reprint's check; counts of verdicts and flags."""
-    counts: Counter = Counter()
+def check_all(archive: Archive) -> tuple[Counter, Counter]:
+    """Recompute every stored reprint's check; how many got each verdict, and each flag."""
+    verdicts: Counter = Counter()
+    flags: Counter = Counter()
     for url in archive.reprint_urls():
         check = check_reprint(archive, url)
-        counts[f"verdict:{check['verdict'] or 'none'}"] += 1
-        counts.update(f"flag:{flag}" for flag in check["flags"])
-    return counts
+        verdicts[check["verdict"] or "none"] += 1
+        flags.update(check["flags"])
+    return verdicts, flags

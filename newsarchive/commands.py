@@ -28,7 +28,9 @@ EXIT_OK, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 3
 NOT_OUR_FAULT = {"http_404", "http_410", "unsupported_scheme"}
 
 
-VERDICTS = ("faithful", "edited", "unrelated", "none")  # as the crawl summary lists them
+# Verdicts as summaries list them; `none` is a check without an original to compare.
+VERDICT_LABELS = {"faithful": "faithful", "edited": "edited", "unrelated": "unrelated",
+                  "none": "without an original"}
 
 
 class UserError(Exception):
@@ -96,10 +98,14 @@ def crawl(args: argparse.Namespace) -> int:
         verdicts = archive.verdict_counts()
     print(summary(run, failures, counts, args.archive, time.monotonic() - started))
     if verdicts:
-        counted = [f"{verdicts[verdict]} {verdict}".replace(" none", " without an original")
-                   for verdict in VERDICTS if verdict in verdicts]
-        print(f"Checks   {', '.join(counted)} (`newsarchive report` shows them side by side)")
+        print(f"Checks   {verdict_line(verdicts)} (`newsarchive report` shows them side by side)")
     return exit_status(run, failures)
+
+
+def verdict_line(verdicts: dict[str, int]) -> str:
+    """`13 faithful, 5 edited, 3 without an original`, in VERDICT_LABELS order."""
+    return ", ".join(f"{verdicts[verdict]} {label}" for verdict, label in VERDICT_LABELS.items()
+                     if verdict in verdicts)
 
 
 def exit_status(run: dict, failures: list[dict]) -> int:
@@ -162,16 +168,22 @@ def saved_response(path: Path, url: str | None) -> HtmlResponse:
     return HtmlResponse(url=url, body=path.read_bytes(), headers=headers)
 
 
-def parse(args: argparse.Namespace) -> int:
-    if not args.file.is_file():
-        raise UserError(f"no such file: {args.file}")
-    page = page_for(saved_response(args.file, args.url), args.kind)
+def parsed_page(path: Path, url: str | None, kind: str | None) -> tuple[dict, bool]:
+    """The record a saved page parses to (with its content hash, no fetch time), and whether
+    the page looks like an article."""
+    if not path.is_file():
+        raise UserError(f"no such file: {path}")
+    page = page_for(saved_response(path, url), kind)
     adapter = ItemAdapter(page.to_item())
     normalize(adapter, fetched_at=None)
-    if not page.is_article():
-        print(f"newsarchive parse: {page.response.url} does not look like an article",
-              file=sys.stderr)
-    print(json.dumps(adapter.asdict(), ensure_ascii=False, indent=2))
+    return adapter.asdict(), page.is_article()
+
+
+def parse(args: argparse.Namespace) -> int:
+    record, is_article = parsed_page(args.file, args.url, args.kind)
+    if not is_article:
+        print(f"newsarchive parse: {record['url']} does not look like an article", file=sys.stderr)
+    print(json.dumps(record, ensure_ascii=False, indent=2))
     return EXIT_OK
 
 
@@ -183,11 +195,8 @@ def schema(args: argparse.Namespace) -> int:
 
 def check(args: argparse.Namespace) -> int:
     with open_archive(args.archive) as archive:
-        counts = check_all(archive)
-    verdicts = {key.split(":", 1)[1]: n for key, n in counts.items() if key.startswith("verdict:")}
-    flags = {key.split(":", 1)[1]: n for key, n in counts.items() if key.startswith("flag:")}
-    print(f"Checked {sum(verdicts.values())} reprints: "
-          + ", ".join(f"{n} {verdict}" for verdict, n in sorted(verdicts.items())))
+        verdicts, flags = check_all(archive)
+    print(f"Checked {verdicts.total()} reprints: {verdict_line(verdicts)}")
     for flag, n in sorted(flags.items()):
         print(f"  {flag:<26} {n}")
     return EXIT_OK
@@ -195,16 +204,11 @@ def check(args: argparse.Namespace) -> int:
 
 def load_page(path: Path, url: str | None, kind: str) -> dict:
     """A record from a saved page (.html, parsed) or a text file (.txt, one paragraph a line)."""
-    if not path.is_file():
-        raise UserError(f"no such file: {path}")
-    if path.suffix == ".txt":
+    if path.suffix == ".txt" and path.is_file():
         lines = path.read_text(encoding="utf-8-sig").splitlines()
         paragraphs = [line.strip() for line in lines if line.strip()]
         return {"url": url or path.resolve().as_uri(), "kind": kind, "paragraphs": paragraphs}
-    page = page_for(saved_response(path, url), kind)
-    adapter = ItemAdapter(page.to_item())
-    normalize(adapter, fetched_at=None)
-    return adapter.asdict()
+    return parsed_page(path, url, kind)[0]
 
 
 def compare_files(args: argparse.Namespace) -> int:

@@ -12,7 +12,8 @@ from functools import cache
 
 import opencc
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+from newsarchive.text import INVISIBLE
+
 # Variant classes after NFKC, each folded to one character (DOMAIN.md §6 step 4).
 _VARIANTS = str.maketrans({
     **dict.fromkeys("“”‘’「」『』'", '"'),
@@ -71,7 +72,7 @@ def strip_pinyin(text: str) -> str:
 def fold(text: str) -> str:
     """Punctuation-folded copy: invisible characters out, NFKC, one form per variant class,
     no whitespace next to CJK and single spaces elsewhere."""
-    text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).translate(_VARIANTS)
+    text = unicodedata.normalize("NFKC", text.translate(INVISIBLE)).translate(_VARIANTS)
     text = _DOT_RUN.sub("...", _DASH_RUN.sub("-", _CJK_PERIOD.sub("。", text)))
     return _SPACES.sub(" ", _SPACE_NEAR_CJK.sub("", text)).strip()
 

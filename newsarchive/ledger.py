@@ -2,7 +2,8 @@
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -23,12 +24,12 @@ class LedgerMixin:
     """Runs, failures and checks of an Archive, on its connection `db`."""
 
     db: sqlite3.Connection
+    transaction: Callable[[], AbstractContextManager[None]]  # Archive's
 
     # Checks -------------------------------------------------------------------------------
 
     def save_check(self, check: dict[str, Any]) -> None:
-        with self.db:
-            self.db.execute("BEGIN")
+        with self.transaction():
             self.db.execute(
                 "INSERT INTO checks (reprint_url, original_url, verdict, check_record, checked_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (reprint_url) DO UPDATE SET"
@@ -54,16 +55,14 @@ class LedgerMixin:
     # Runs and failures --------------------------------------------------------------------
 
     def start_run(self, spider: str) -> int:
-        with self.db:
-            self.db.execute("BEGIN")
+        with self.transaction():
             cursor = self.db.execute(
                 "INSERT INTO runs (spider, started_at) VALUES (?, ?)", (spider, utc_now())
             )
         return int(cursor.lastrowid)
 
     def finish_run(self, run: int, finish_reason: str, stats: dict[str, Any]) -> None:
-        with self.db:
-            self.db.execute("BEGIN")
+        with self.transaction():
             self.db.execute(
                 "UPDATE runs SET finished_at = ?, finish_reason = ?, stats = ? WHERE id = ?",
                 (utc_now(), finish_reason, json.dumps(stats, ensure_ascii=False, default=str), run),
@@ -84,8 +83,7 @@ class LedgerMixin:
     def add_failure(self, url: str, stage: str, reason: str, detail: str | None = None,
                     http_status: int | None = None, referer: str | None = None,
                     run: int | None = None) -> None:
-        with self.db:
-            self.db.execute("BEGIN")
+        with self.transaction():
             self.db.execute(
                 "INSERT INTO failures (run, url, stage, reason, detail, http_status, referer, at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -16,10 +16,19 @@ CHECK_SCHEMA_PATH = Path(__file__).with_name("schema") / "reprint_check.schema.j
 TEXT_FIELDS = ("site_name", "title", "published_at_raw", "source", "author", "category")
 
 
+def _schema(item_class: type) -> dict[str, Any]:
+    """The JSON Schema of an item class, generated from the dataclass and its docstrings."""
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+              "title": item_class.__name__}
+    return schema | ItemAdapter.get_json_schema(item_class)
+
+
 def article_schema() -> dict[str, Any]:
-    """The JSON Schema of an Article record, generated from the dataclass and its docstrings."""
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Article"}
-    return schema | ItemAdapter.get_json_schema(Article)
+    return _schema(Article)
+
+
+def check_schema() -> dict[str, Any]:
+    return _schema(ReprintCheck)
 
 
 def record_of(item: Article) -> dict[str, Any]:
@@ -41,12 +50,6 @@ def normalize(adapter: ItemAdapter, fetched_at: str | None) -> None:
     adapter["site"] = adapter["site"] or urlsplit(adapter["url"]).hostname
     adapter["content_hash"] = content_hash(paragraphs)
     adapter["fetched_at"] = adapter["fetched_at"] or fetched_at
-
-
-def check_schema() -> dict[str, Any]:
-    """The JSON Schema of a ReprintCheck record."""
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "ReprintCheck"}
-    return schema | ItemAdapter.get_json_schema(ReprintCheck)
 
 
 @cache

@@ -3,6 +3,8 @@
 import hashlib
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
@@ -98,6 +100,13 @@ class Archive(QueriesMixin, LedgerMixin):
     def close(self) -> None:
         self.db.close()
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write, committed at its end: a crash never leaves half of it."""
+        with self.db:
+            self.db.execute("BEGIN")
+            yield
+
     def __enter__(self) -> Self:
         return self
 
@@ -129,7 +138,7 @@ class Archive(QueriesMixin, LedgerMixin):
         ).fetchone()
         return row["url"] if row else None
 
-    def classify(self, record: dict[str, Any]) -> Stored:
+    def classify(self, record: dict[str, Any], record_fingerprint: str | None = None) -> Stored:
         """What saving `record` would do, without doing it.
 
         `unchanged`: its URL, or an alias of it, is stored as it is now. `changed`: its URL is
@@ -138,7 +147,8 @@ class Archive(QueriesMixin, LedgerMixin):
         """
         key = canonical(record["url"])
         stored = self.record_url(key)
-        if stored and self._stored(stored, "fingerprint") == fingerprint(record):
+        record_fingerprint = record_fingerprint or fingerprint(record)
+        if stored and self._stored(stored, "fingerprint") == record_fingerprint:
             return Stored("unchanged", stored)
         if stored and stored != key and self._stored(stored, "content_hash") == record.get(
             "content_hash"
@@ -153,37 +163,31 @@ class Archive(QueriesMixin, LedgerMixin):
 
     def save(self, record: dict[str, Any], run: int | None = None) -> Stored:
         """Store a record as new, as a new version of its URL, or as an alias; see classify()."""
-        key, now = canonical(record["url"]), utc_now()
-        with self.db:
-            self.db.execute("BEGIN")
-            decision = self.classify(record)
+        key, now, record_fingerprint = canonical(record["url"]), utc_now(), fingerprint(record)
+        with self.transaction():
+            decision = self.classify(record, record_fingerprint)
             if decision.outcome == "alias":
                 self._alias(key, decision.url, now, run)
             if decision.outcome in ("unchanged", "alias"):
                 self._touch(decision.url, now, run)
                 return decision
             moved = self._take_over_same_content(record, key, now, run)
-            self._write(key, record, now, run, is_new=decision.outcome == "new")
+            self._write(key, record, record_fingerprint, now, run, is_new=decision.outcome == "new")
             if record.get("kind") == "reprint":
                 self._link(record, now)
             return Stored("moved", key) if moved and decision.outcome == "new" else decision
-
-    def touch(self, url: str, run: int | None = None) -> None:
-        """Note that a stored record (or its alias) was seen again in `run`."""
-        with self.db:
-            self.db.execute("BEGIN")
-            self._touch(self.record_url(url) or canonical(url), utc_now(), run)
 
     def _touch(self, key: str, now: str, run: int | None) -> None:
         self.db.execute(
             "UPDATE records SET last_seen_at = ?, last_run = ? WHERE url = ?", (now, run, key)
         )
 
-    def _write(self, key: str, record: dict[str, Any], now: str, run: int | None, is_new: bool):
+    def _write(self, key: str, record: dict[str, Any], record_fingerprint: str, now: str,
+               run: int | None, is_new: bool):
         self.db.execute("DELETE FROM aliases WHERE alias = ?", (key,))  # now a page of its own
         document = json.dumps(record, ensure_ascii=False)
         values = (record.get("kind"), record.get("site"), record.get("published_at"),
-                  record.get("content_hash"), fingerprint(record), document, now, run, key)
+                  record.get("content_hash"), record_fingerprint, document, now, run, key)
         if is_new:
             self.db.execute(
                 "INSERT INTO records (kind, site, published_at, content_hash, fingerprint, record,"
@@ -235,8 +239,7 @@ class Archive(QueriesMixin, LedgerMixin):
 
     def add_alias(self, alias: str, url: str, run: int | None = None) -> None:
         """Record that `alias` serves the same article as the stored record `url`."""
-        with self.db:
-            self.db.execute("BEGIN")
+        with self.transaction():
             self._alias(canonical(alias), canonical(url), utc_now(), run)
 
     def _alias(self, alias: str, url: str, now: str, run: int | None) -> None:

@@ -16,7 +16,8 @@ _DATE = re.compile(
 )
 # TRS WCM article URLs carry the document date: /202302/t20230216_2257296.html
 _URL_DATE = re.compile(r"/t(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})_\d+\.s?html?$")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# Zero-width characters and soft hyphens, removed from comparison copies (DOMAIN.md §6 step 2).
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 CHINA_OFFSET = "+08:00"
 
 
@@ -73,7 +74,7 @@ def normalized_body(paragraphs: list[str]) -> str:
     Two copies of one text that differ only in punctuation width, indentation or zero-width
     characters normalise to the same string (DOMAIN.md §6, steps 2, 3 and 5).
     """
-    lines = (unicodedata.normalize("NFKC", p.translate(_INVISIBLE)) for p in paragraphs)
+    lines = (unicodedata.normalize("NFKC", p.translate(INVISIBLE)) for p in paragraphs)
     return "\n".join(filter(None, (_WHITESPACE.sub("", line) for line in lines)))
 
 
