@@ -37,7 +37,7 @@ import scrapy
 from scrapy.crawler import CrawlerProcess
 
 from newsarchive.replay import ReplayServer, sample_path
-from newsarchive.store import DATABASE_NAME
+from newsarchive.archive import DATABASE_NAME
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"

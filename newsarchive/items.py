@@ -1,6 +1,16 @@
-"""The records newsarchive keeps: one Article per fetched page."""
+"""The records newsarchive keeps, one Article per page and one ReprintCheck per reprint, and
+their JSON Schemas (generated from the dataclasses and their field docstrings)."""
 
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from itemadapter import ItemAdapter
+
+# The schemas as committed (tests keep them equal to what the dataclasses generate).
+SCHEMA_PATH = Path(__file__).with_name("schema") / "article.schema.json"
+CHECK_SCHEMA_PATH = Path(__file__).with_name("schema") / "reprint_check.schema.json"
 
 
 @dataclass(kw_only=True)
@@ -52,6 +62,9 @@ class Article:
     """SHA-256 of the normalised body; equal for the same text under different URLs."""
     parser: str | None = None
     """Name of the page parser that produced the record, e.g. xunrui or trs_wcm."""
+    aliases: list[str] = field(default_factory=list)
+    """Other URLs that served the same article (a dynamic URL, a redirect); filled by the
+    archive on export, empty as parsed."""
 
 
 @dataclass(kw_only=True)
@@ -106,3 +119,28 @@ class ReprintCheck:
     """{reprint, original}: captions, credit and editor lines, disclaimers, compared apart."""
     checked_at: str | None = None
     """When the check was computed, ISO 8601 in UTC."""
+
+
+def _schema(item_class: type) -> dict[str, Any]:
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+              "title": item_class.__name__}
+    return schema | ItemAdapter.get_json_schema(item_class)
+
+
+@cache
+def article_schema() -> dict[str, Any]:
+    return _schema(Article)
+
+
+@cache
+def check_schema() -> dict[str, Any]:
+    return _schema(ReprintCheck)
+
+
+def record_of(item: Article) -> dict[str, Any]:
+    """The item as the dict the archive stores, through ItemAdapter.
+
+    Shallow: Article's fields are plain strings, lists and dicts, and asdict()'s deep copy
+    cost more than parsing a page's paragraphs in the benchmark (bench/crawl.py).
+    """
+    return dict(ItemAdapter(item))

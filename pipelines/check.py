@@ -1,17 +1,15 @@
 """Check each reprint against its original as soon as both are stored."""
 
-from pathlib import Path
 from typing import Self
 
-from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from newsarchive.checks import check_reprint
-from newsarchive.failures import page_failed
-from newsarchive.items import Article
-from newsarchive.records import record_of
-from newsarchive.store import Archive
+from newsarchive.archive import Archive
+from newsarchive.checking import check_reprint
+from newsarchive.crawl.archive import crawl_archive
+from newsarchive.crawl.signals import page_failed
+from newsarchive.items import Article, record_of
 
 
 class CheckPipeline:
@@ -19,23 +17,17 @@ class CheckPipeline:
     has failed; a reprint naming no original is checked on arrival. Reprints whose original
     never came are checked when the spider closes."""
 
-    def __init__(self, crawler: Crawler, archive_dir: Path):
-        self.crawler, self.archive_dir = crawler, archive_dir
-        self.archive: Archive | None = None
+    def __init__(self, crawler: Crawler, archive: Archive):
+        self.crawler, self.archive = crawler, archive
         self.waiting: set[str] = set()  # reprints whose original is on its way
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        path = crawler.settings.get("NEWSARCHIVE_ARCHIVE")
-        if not crawler.settings.getbool("NEWSARCHIVE_CHECK_ENABLED") or not path:
+        if not crawler.settings.getbool("NEWSARCHIVE_CHECK_ENABLED"):
             raise NotConfigured
-        pipeline = cls(crawler, Path(path))
+        pipeline = cls(crawler, crawl_archive(crawler))
         crawler.signals.connect(pipeline.page_failed, signal=page_failed)
-        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
-
-    def open_spider(self) -> None:
-        self.archive = Archive(self.archive_dir)
 
     def process_item(self, item):
         if not isinstance(item, Article):
@@ -51,7 +43,8 @@ class CheckPipeline:
         return item
 
     def _original_settled(self, url: str) -> bool:
-        return self.archive.record_url(url) is not None or self.archive.latest_failure(url) is not None
+        return (self.archive.records.url_of(url) is not None
+                or self.archive.runs.latest_failure(url) is not None)
 
     def page_failed(self, url: str, stage: str) -> None:
         if stage in ("fetch", "link", "parse"):
@@ -64,7 +57,7 @@ class CheckPipeline:
         if check is not None:
             self.crawler.stats.inc_value(f"newsarchive/check/{check['verdict'] or 'none'}")
 
-    def spider_closed(self) -> None:
+    def close_spider(self) -> None:
+        """Reprints whose original never came: checked as they are."""
         for reprint_url in sorted(self.waiting):
             self._check(reprint_url)
-        self.archive.close()

@@ -1,24 +1,14 @@
 """Drop articles the archive already holds, by canonical URL and by content hash."""
 
-from pathlib import Path
 from typing import Self
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
 
-from newsarchive.items import Article
-from newsarchive.records import record_of
-from newsarchive.store import Archive, Stored
-
-
-class DuplicateItem(DropItem):
-    """An unchanged page, or the same article under a second URL; the store notes which."""
-
-    def __init__(self, url: str, decision: Stored):
-        super().__init__(f"{decision.outcome.capitalize()}: {url} (stored as {decision.url})",
-                         log_level="DEBUG")
-        self.url, self.decision = url, decision
+from newsarchive.archive import Archive
+from newsarchive.crawl.archive import crawl_archive
+from newsarchive.crawl.drops import DuplicateItem
+from newsarchive.items import Article, record_of
 
 
 class DedupePipeline:
@@ -28,27 +18,17 @@ class DedupePipeline:
     and last-seen times from the dropped items.
     """
 
-    def __init__(self, stats: StatsCollector, archive_dir: Path):
-        self.stats, self.archive_dir = stats, archive_dir
-        self.archive: Archive | None = None
+    def __init__(self, stats: StatsCollector, archive: Archive):
+        self.stats, self.archive = stats, archive
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        path = crawler.settings.get("NEWSARCHIVE_ARCHIVE")
-        if not path:
-            raise NotConfigured("NEWSARCHIVE_ARCHIVE is not set")
-        return cls(crawler.stats, Path(path))
-
-    def open_spider(self) -> None:
-        self.archive = Archive(self.archive_dir)
-
-    def close_spider(self) -> None:
-        self.archive.close()
+        return cls(crawler.stats, crawl_archive(crawler))
 
     def process_item(self, item):
         if not isinstance(item, Article):
             return item
-        decision = self.archive.classify(record_of(item))
+        decision = self.archive.records.classify(record_of(item))
         if decision.outcome in ("unchanged", "alias"):
             self.stats.inc_value(f"newsarchive/dedupe/{decision.outcome}")
             raise DuplicateItem(item.url, decision)

@@ -1,10 +1,10 @@
-"""Complete each article's derived fields before it is checked and stored."""
+"""Complete each article's derived fields before it is validated and stored."""
 
 from itemadapter import ItemAdapter
 
+from newsarchive.clock import utc_now
 from newsarchive.items import Article
-from newsarchive.records import normalize
-from newsarchive.store import utc_now
+from newsarchive.parsers.normalize import normalize
 
 
 class NormalizePipeline:

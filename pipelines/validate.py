@@ -3,19 +3,11 @@
 from typing import Self
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
-from newsarchive.items import Article
-from newsarchive.records import record_of, validation_errors
-
-
-class InvalidItem(DropItem):
-    """A record that broke the schema or a rule; the store records it as a failure."""
-
-    def __init__(self, url: str, errors: list[str]):
-        super().__init__(f"Invalid record {url}: {'; '.join(errors)}")
-        self.url, self.errors = url, errors
+from newsarchive.archive.validation import validation_errors
+from newsarchive.crawl.drops import InvalidItem
+from newsarchive.items import Article, record_of
 
 
 class ValidatePipeline:

@@ -1,1 +1,4 @@
-"""Spiders: they decide what to fetch next and hand each page to its parser."""
+"""Spiders: they decide what to fetch next and hand each page to its parser.
+
+Installed as `newsarchive.spiders`.
+"""

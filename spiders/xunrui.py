@@ -8,7 +8,8 @@ from scrapy.http import Response
 from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
 
-from newsarchive.failures import fetch_failure, page_redirected, report_failure
+from newsarchive.crawl.failures import fetch_failure
+from newsarchive.crawl.signals import page_redirected, report_failure
 from newsarchive.parsers import page_for
 
 ARTICLE_LINKS = (r"/show-\d+\.html$", r"/index\.php\?c=show&id=\d+$")
@@ -32,6 +33,9 @@ class XunruiSpider(scrapy.Spider):
         urls = self.start_arg.split(",") if self.start_arg else self.settings.getlist(
             "NEWSARCHIVE_XUNRUI_START_URLS"
         )
+        if not urls:
+            self.logger.error("No start pages: set NEWSARCHIVE_XUNRUI_START_URLS or pass "
+                              "-a start=URL[,URL...]")
         for url in urls:
             yield scrapy.Request(url.strip(), callback=self.parse_list, errback=self.fetch_failed)
 

@@ -6,7 +6,7 @@ import pytest
 from conftest import ROOT, SAMPLES
 
 from newsarchive.cli import build_parser, main
-from newsarchive.records import CHECK_SCHEMA_PATH, SCHEMA_PATH
+from newsarchive.items import CHECK_SCHEMA_PATH, SCHEMA_PATH
 
 COMMANDS = ["crawl", "export", "parse", "replay", "schema", "check", "compare", "report"]
 
@@ -71,7 +71,7 @@ def test_crawl_of_a_missing_replay_directory_is_a_clear_error(tmp_path):
 
 def test_crawl_with_an_unknown_spider_is_a_clear_error(tmp_path):
     result = run("crawl", "--spider", "nope", "--replay", "samples", "--archive", str(tmp_path))
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "unknown spider 'nope'" in result.stderr and "Traceback" not in result.stderr
 
 

@@ -7,7 +7,7 @@ from conftest import SAMPLES
 from itemadapter import ItemAdapter
 from scrapy.http import HtmlResponse
 
-from newsarchive.attribution import lag, title_check
+from newsarchive.compare.attribution import lag, title_check
 from newsarchive.compare import compare
 from newsarchive.parsers import page_for
 from newsarchive.replay import CHECK_SUFFIX, sample_path, sample_url, stored_headers

@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT
 
 from newsarchive.replay import CHECK_SUFFIX, sample_path
-from newsarchive.store import Archive
+from newsarchive.archive import Archive
 
 SEED = "http://zjifz.org.cn/show-10595.html"
 SEED_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html"
@@ -132,9 +132,9 @@ def test_pairs_are_linked_and_the_gone_original_is_a_failure_with_its_reprint_ke
 
 def test_redirected_original_is_stored_at_its_new_https_url_and_still_linked(crawled):
     with Archive(crawled[0]) as archive:
-        link = next(link for link in archive.links()
+        link = next(link for link in archive.pairs()
                     if link["reprint_url"] == "http://zjifz.org.cn/show-10608.html")
-        gone = next(link for link in archive.links()
+        gone = next(link for link in archive.pairs()
                     if link["reprint_url"] == "http://zjifz.org.cn/show-10604.html")
     assert link["original_url"] == MOVED_ORIGINAL
     assert (link["original_status"], link["original_record"]) == ("stored", MOVED_ORIGINAL_NOW)

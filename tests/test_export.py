@@ -7,8 +7,9 @@ import stat
 
 import pytest
 
-from newsarchive.export import EXPORT_FIELDS, FORMATS, atomic_output, write_records
-from newsarchive.store import Archive
+from newsarchive.output.export import EXPORT_FIELDS, FORMATS, write_records
+from newsarchive.output.files import atomic_output
+from newsarchive.archive import Archive
 
 PAGES = (
     "http://zjifz.org.cn/show-10595.html",
@@ -30,8 +31,8 @@ def records(tmp_path_factory) -> list[dict]:
     """Records as the archive gives them to the export command, `aliases` included."""
     with Archive(tmp_path_factory.mktemp("archive")) as archive:
         for url in PAGES:
-            archive.save(sample_record(url))
-        return list(archive.records())
+            archive.records.save(sample_record(url))
+        return list(archive.records.all())
 
 
 def exported(records: list[dict], format: str) -> bytes:

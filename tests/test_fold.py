@@ -1,7 +1,7 @@
 import pytest
 
-from newsarchive.boilerplate import is_boilerplate
-from newsarchive.fold import bare, fold, is_traditional, sentences, strip_pinyin, to_simplified
+from newsarchive.compare.boilerplate import is_boilerplate
+from newsarchive.compare.fold import content_hash, bare, fold, is_traditional, sentences, strip_pinyin, to_simplified
 
 
 @pytest.mark.parametrize(
@@ -97,3 +97,13 @@ def test_traditional_text_is_detected_and_simplified():
 )
 def test_boilerplate_lines_are_told_from_article_text(paragraph, expected):
     assert is_boilerplate(paragraph) is expected
+
+
+def test_punctuation_width_quotes_indentation_and_zero_width_do_not_change_the_hash():
+    original = ["\u3000\u3000近年来，呼和浩特市（首府）扎实推进“三个结合”。", "参与300万人次！"]
+    reprint = ["近年来,呼和浩特市(首府)扎\u200b实推进\"三个结合\"。", "", "参与 300万人次!"]
+    assert content_hash(original) == content_hash(reprint)
+
+
+def test_a_changed_number_changes_the_hash():
+    assert content_hash(["参与300万人次"]) != content_hash(["参与3000万人次"])

@@ -15,17 +15,19 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
-from newsarchive.failures import page_failed, page_redirected
+from newsarchive.crawl.archive import crawl_archive
+from newsarchive.crawl.signals import page_failed, page_redirected
 from newsarchive.items import Article
 from newsarchive.parsers import page_for
-from newsarchive.store import Archive, Stored
-from newsarchive.text import content_hash
-from pipelines.check import CheckPipeline
-from pipelines.dedupe import DedupePipeline, DuplicateItem
-from pipelines.normalize import NormalizePipeline
-from pipelines.store import StorePipeline
-from pipelines.validate import InvalidItem, ValidatePipeline
-from spiders.xunrui import XunruiSpider
+from newsarchive.archive import Archive, Stored
+from newsarchive.compare.fold import content_hash
+from newsarchive.pipelines.check import CheckPipeline
+from newsarchive.crawl.drops import DuplicateItem, InvalidItem
+from newsarchive.pipelines.dedupe import DedupePipeline
+from newsarchive.pipelines.normalize import NormalizePipeline
+from newsarchive.pipelines.store import StorePipeline
+from newsarchive.pipelines.validate import ValidatePipeline
+from newsarchive.spiders.xunrui import XunruiSpider
 
 EXPECTED = {record["url"]: record for record in (
     json.loads(path.read_text("utf-8")) for path in SAMPLES.rglob("*.expected.json"))}
@@ -77,25 +79,28 @@ def make_crawler(archive_dir):
     return make
 
 
+def stop_engine(crawler) -> None:
+    """What the end of a crawl does last: the shared archive connection closes."""
+    send(crawler, signals.engine_stopped)
+
+
 @pytest.fixture
 def crawler(make_crawler):
-    return make_crawler()
+    crawler = make_crawler()
+    yield crawler
+    stop_engine(crawler)
 
 
 @pytest.fixture
 def dedupe(crawler):
-    pipeline = build_from_crawler(DedupePipeline, crawler)
-    pipeline.open_spider()
-    yield pipeline
-    pipeline.close_spider()
+    return build_from_crawler(DedupePipeline, crawler)
 
 
 @pytest.fixture
 def store(crawler):
     pipeline = build_from_crawler(StorePipeline, crawler)
     pipeline.open_spider()
-    yield pipeline
-    pipeline.archive.close()  # spider_closed closes it in a crawl; closing twice is harmless
+    return pipeline
 
 
 @pytest.fixture
@@ -104,7 +109,7 @@ def stored(archive_dir):
     def save(*items: Article) -> None:
         with Archive(archive_dir) as archive:
             for item in items:
-                archive.save(ItemAdapter(item).asdict())
+                archive.records.save(ItemAdapter(item).asdict())
     return save
 
 
@@ -120,20 +125,23 @@ def stats(crawler, component: str) -> dict:
                                             StorePipeline])
 def test_pipelines_pass_other_items_through_untouched(crawler, pipeline_class):
     pipeline = build_from_crawler(pipeline_class, crawler)
-    if hasattr(pipeline, "open_spider"):
-        pipeline.open_spider()
     other = {"url": "http://zjifz.org.cn/list-zjsp.html", "title": "  宗教时评 "}
 
     assert pipeline.process_item(other) is other
     assert other == {"url": "http://zjifz.org.cn/list-zjsp.html", "title": "  宗教时评 "}
-    if hasattr(pipeline, "archive"):
-        assert pipeline.archive.counts() == {"aliases": 0, "links": 0}
-        pipeline.archive.close()
+    assert crawl_archive(crawler).counts() == {"aliases": 0, "links": 0}
 
 
-@pytest.mark.parametrize("pipeline_class", [DedupePipeline, StorePipeline])
+def test_the_pipelines_of_a_crawl_share_one_archive_connection(crawler):
+    dedupe, store, check = (build_from_crawler(cls, crawler)
+                            for cls in (DedupePipeline, StorePipeline, CheckPipeline))
+    assert dedupe.archive is store.archive is check.archive
+
+
+@pytest.mark.parametrize("pipeline_class", [DedupePipeline, StorePipeline, CheckPipeline])
 def test_archive_pipelines_need_the_archive_setting(pipeline_class):
-    crawler = get_crawler(XunruiSpider, settings_dict={"NEWSARCHIVE_ARCHIVE": ""})
+    crawler = get_crawler(XunruiSpider, settings_dict={"NEWSARCHIVE_ARCHIVE": "",
+                                                       "NEWSARCHIVE_CHECK_ENABLED": True})
 
     with pytest.raises(NotConfigured, match="NEWSARCHIVE_ARCHIVE"):
         build_from_crawler(pipeline_class, crawler)
@@ -248,7 +256,7 @@ def test_store_starts_a_run_named_after_the_spider(crawler, store):
     run = crawler.stats.get_value("newsarchive/run")
 
     assert run == store.run
-    assert store.archive.run(run)["spider"] == "xunrui"
+    assert store.archive.runs.get(run)["spider"] == "xunrui"
 
 
 def test_store_saves_items_and_counts_each_outcome(crawler, store, archive_dir):
@@ -258,9 +266,9 @@ def test_store_saves_items_and_counts_each_outcome(crawler, store, archive_dir):
     assert [store.process_item(item) for item in items] == items
     assert stats(crawler, "store") == {"new": 1, "moved": 1, "unchanged": 1, "changed": 1}
     with Archive(archive_dir) as archive:  # another connection: every save is committed
-        assert [(r["url"], r["aliases"], r["body"]) for r in archive.records()] == [
+        assert [(r["url"], r["aliases"], r["body"]) for r in archive.records.all()] == [
             (STATIC, [DYNAMIC], edited.body)]
-        assert len(archive.versions(STATIC)) == 2
+        assert len(archive.records.versions(STATIC)) == 2
 
 
 def test_store_records_an_alias_from_a_dropped_duplicate(crawler, dedupe, store):
@@ -271,8 +279,8 @@ def test_store_records_an_alias_from_a_dropped_duplicate(crawler, dedupe, store)
 
     drop(crawler, item, raised.value)
 
-    assert store.archive.record_url(DYNAMIC) == STATIC
-    [record] = store.archive.records()
+    assert store.archive.records.url_of(DYNAMIC) == STATIC
+    [record] = store.archive.records.all()
     assert record["aliases"] == [DYNAMIC]
     assert stats(crawler, "store") == {"new": 1}  # dropped items are not counted as stored
 
@@ -285,8 +293,8 @@ def test_store_notes_a_dropped_unchanged_page_without_a_new_version(crawler, ded
 
     drop(crawler, item, raised.value)
 
-    assert len(store.archive.versions(STATIC)) == 1
-    assert store.archive.failures() == []
+    assert len(store.archive.records.versions(STATIC)) == 1
+    assert store.archive.runs.failures() == []
 
 
 def test_store_records_an_invalid_item_as_a_failure(crawler, store):
@@ -296,18 +304,18 @@ def test_store_records_an_invalid_item_as_a_failure(crawler, store):
 
     drop(crawler, item, raised.value)
 
-    [failure] = store.archive.failures()
+    [failure] = store.archive.runs.failures()
     assert (failure["run"], failure["url"], failure["stage"], failure["reason"]) == (
         store.run, SEED, "validate", "invalid")
     assert failure["detail"] == "title: empty; body: no text and no images"
-    assert list(store.archive.records()) == []
+    assert list(store.archive.records.all()) == []
 
 
 def test_store_ignores_items_dropped_for_other_reasons(crawler, store):
     drop(crawler, sample_item(SEED), DropItem("Filtered by a custom pipeline"))
 
-    assert store.archive.failures() == []
-    assert list(store.archive.records()) == []
+    assert store.archive.runs.failures() == []
+    assert list(store.archive.records.all()) == []
 
 
 def test_store_records_a_failed_page_and_links_show_the_lost_original(crawler, store):
@@ -316,13 +324,13 @@ def test_store_records_a_failed_page_and_links_show_the_lost_original(crawler, s
     send(crawler, page_failed, url=GONE_ORIGINAL, stage="fetch", reason="http_404",
          detail="HttpError: Ignoring non-200 response", http_status=404, referer=GONE_REPRINT)
 
-    [failure] = store.archive.failures()
+    [failure] = store.archive.runs.failures()
     assert {key: value for key, value in failure.items() if key not in ("id", "at")} == {
         "run": store.run, "url": GONE_ORIGINAL, "stage": "fetch", "reason": "http_404",
         "detail": "HttpError: Ignoring non-200 response", "http_status": 404,
         "referer": GONE_REPRINT,
     }
-    [link] = store.archive.links()
+    [link] = store.archive.pairs()
     assert (link["reprint_url"], link["original_status"], link["original_failure"]) == (
         GONE_REPRINT, "failed", "http_404")
 
@@ -336,22 +344,24 @@ def test_store_records_an_item_error_as_a_pipeline_failure(crawler, store):
     send(crawler, signals.item_error, item=sample_item(SEED), response=None,
          spider=crawler.spider, failure=failure)
 
-    [recorded] = store.archive.failures()
+    [recorded] = store.archive.runs.failures()
     assert (recorded["url"], recorded["stage"], recorded["reason"], recorded["detail"]) == (
         SEED, "pipeline", "ValueError", "archive full")
 
 
-def test_store_writes_the_run_stats_and_closes_the_archive_at_spider_closed(
+def test_store_writes_the_run_stats_at_spider_closed_and_the_archive_closes_last(
         crawler, store, archive_dir):
     store.process_item(sample_item(SEED))
     crawler.stats.set_value("newsarchive/failures", 2)
 
     send(crawler, signals.spider_closed, spider=crawler.spider, reason="finished")
+    assert store.archive.db.execute("SELECT 1").fetchone()[0] == 1  # still open for others
+    stop_engine(crawler)
 
     with pytest.raises(sqlite3.ProgrammingError):
         store.archive.db.execute("SELECT 1")
     with Archive(archive_dir) as archive:
-        run = archive.last_run()
+        run = archive.runs.last()
     assert (run["id"], run["spider"], run["finish_reason"]) == (store.run, "xunrui", "finished")
     assert run["finished_at"] is not None
     assert run["stats"] == {"newsarchive/run": store.run, "newsarchive/store/new": 1,
@@ -363,8 +373,8 @@ def test_store_records_the_urls_that_redirected_to_a_page_as_its_aliases(crawler
     send(crawler, page_redirected, urls=[OLD_ORIGINAL], url=MOVED_ORIGINAL)
     store.process_item(sample_item(MOVED_ORIGINAL))
 
-    assert store.archive.record_url(OLD_ORIGINAL) == MOVED_ORIGINAL
-    [link] = store.archive.links()
+    assert store.archive.records.url_of(OLD_ORIGINAL) == MOVED_ORIGINAL
+    [link] = store.archive.pairs()
     assert (link["original_url"], link["original_status"], link["original_record"]) == (
         OLD_ORIGINAL, "stored", MOVED_ORIGINAL)
 
@@ -382,19 +392,15 @@ def run_pipelines(crawler, items: list[Article]) -> None:
     """One run through normalize, validate, dedupe and store, as ITEM_PIPELINES orders them."""
     pipelines = [build_from_crawler(cls, crawler) for cls in
                  (NormalizePipeline, ValidatePipeline, DedupePipeline, StorePipeline)]
-    for pipeline in pipelines:
-        if hasattr(pipeline, "open_spider"):
-            pipeline.open_spider()
+    pipelines[-1].open_spider()  # the store is the one that opens a run
     for item in items:
         try:
             for pipeline in pipelines:
                 item = pipeline.process_item(item)
         except DropItem as exception:
             drop(crawler, item, exception)
-    for pipeline in pipelines:
-        if hasattr(pipeline, "close_spider"):
-            pipeline.close_spider()
     send(crawler, signals.spider_closed, spider=crawler.spider, reason="finished")
+    stop_engine(crawler)
 
 
 def parsed_samples() -> list[Article]:
@@ -414,8 +420,8 @@ def test_two_runs_over_the_samples_store_each_article_once(make_crawler, archive
         assert archive.counts() == {
             "reprint": len(reprints), "original": pages - len(reprints), "aliases": 1,
             "links": sum(1 for reprint in reprints if reprint["original_url"])}
-        assert archive.record_url(DYNAMIC) == STATIC
-        first_run, second_run = archive.run(1), archive.run(2)
+        assert archive.records.url_of(DYNAMIC) == STATIC
+        first_run, second_run = archive.runs.get(1), archive.runs.get(2)
     # the dynamic URL sorts first, so the static one takes the record over from it
     assert stats(first, "store") == {"new": pages, "moved": 1}
     assert {key: value for key, value in first_run["stats"].items()
@@ -430,22 +436,18 @@ def test_two_runs_over_the_samples_store_each_article_once(make_crawler, archive
 
 @pytest.fixture
 def check(crawler, store):
-    pipeline = build_from_crawler(CheckPipeline, crawler)
-    pipeline.open_spider()
-    yield pipeline
-    pipeline.archive.close()
+    return build_from_crawler(CheckPipeline, crawler)
 
 
 def stored_checks(archive_dir) -> dict[str, dict]:
     with Archive(archive_dir) as archive:
-        return {check["reprint_url"]: check for check in archive.checks()}
+        return {check["reprint_url"]: check for check in archive.checks.all()}
 
 
 def test_a_pair_is_checked_once_its_original_is_stored(crawler, store, check, archive_dir):
-    for url in (SEED, SEED_ORIGINAL):
-        check.process_item(store.process_item(sample_item(url)))
-        if url == SEED:
-            assert stored_checks(archive_dir) == {}  # the original is on its way
+    check.process_item(store.process_item(sample_item(SEED)))
+    assert stored_checks(archive_dir) == {}  # the original is on its way
+    check.process_item(store.process_item(sample_item(SEED_ORIGINAL)))
 
     [seed_check] = stored_checks(archive_dir).values()
     assert (seed_check["verdict"], seed_check["original_status"]) == ("faithful", "available")
@@ -468,5 +470,5 @@ def test_a_failed_original_checks_its_reprint_as_unavailable(crawler, store, che
 def test_reprints_whose_original_never_came_are_checked_when_the_spider_closes(
         crawler, store, check, archive_dir):
     check.process_item(store.process_item(sample_item(SEED)))
-    send(crawler, signals.spider_closed, spider=crawler.spider, reason="finished")
+    check.close_spider()
     assert stored_checks(archive_dir)[SEED]["original_status"] == "not_fetched"

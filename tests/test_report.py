@@ -21,7 +21,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 
 from newsarchive.compare import compare
-from newsarchive.report import (
+from newsarchive.output.report import (
     SITE_CSP,
     date_text,
     is_web_url,
@@ -31,7 +31,7 @@ from newsarchive.report import (
     percent,
     write_report,
 )
-from newsarchive.store import Archive
+from newsarchive.archive import Archive
 
 TEMPLATES = ROOT / "newsarchive" / "templates"
 CHECKED_AT = "2024-05-01T09:00:00Z"
@@ -100,12 +100,12 @@ def report(tmp_path_factory) -> Path:
     with Archive(directory / "archive") as archive:
         for record in (seed, original, edited, no_original, hostile, lone,
                        *sample_hostile_records()):
-            archive.save(record)
+            archive.records.save(record)
         for check in (check_of(seed, original), check_of(edited, original),
                       check_of(no_original, None, original_failure="http_404"),
                       check_of(hostile, original), check_of(lone, None),
                       *(check_of(record, None) for record in sample_hostile_records())):
-            archive.save_check(check)
+            archive.checks.save(check)
         index = write_report(archive, directory / "out")
     return index
 

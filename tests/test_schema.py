@@ -2,12 +2,12 @@ import json
 from dataclasses import fields
 
 from newsarchive.items import Article, ReprintCheck
-from newsarchive.records import CHECK_SCHEMA_PATH, SCHEMA_PATH, article_schema, check_schema
+from newsarchive.items import CHECK_SCHEMA_PATH, SCHEMA_PATH, article_schema, check_schema
 
 CONTRACT_FIELDS = [
     "url", "kind", "site", "site_name", "title", "published_at", "published_at_raw", "source",
     "author", "category", "paragraphs", "body", "images", "original_url", "meta", "encoding",
-    "http_status", "fetched_at", "content_hash", "parser",
+    "http_status", "fetched_at", "content_hash", "parser", "aliases",
 ]
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from conftest import sample_record
 
-from newsarchive.store import Archive, Stored, preferred
+from newsarchive.archive import Archive, Stored, preferred
 
 SEED = "http://zjifz.org.cn/show-10595.html"
 SEED_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html"
@@ -23,8 +23,8 @@ ORIGINAL_HUHHOT = "http://www.huhhot.gov.cn/zwdt/bmdt/202303/t20230315_1470358.h
 
 def snapshot(archive: Archive, url: str) -> dict:
     """Everything the archive exposes about the records, for comparing two archives."""
-    return {"records": list(archive.records()), "versions": archive.versions(url),
-            "links": archive.links(), "counts": archive.counts()}
+    return {"records": list(archive.records.all()), "versions": archive.records.versions(url),
+            "links": archive.pairs(), "counts": archive.counts()}
 
 
 @pytest.fixture
@@ -38,33 +38,33 @@ def archive(tmp_path):
 def test_first_save_of_a_page_is_new_and_returns_it_from_records(archive):
     record = sample_record(SEED)
 
-    assert archive.save(record) == Stored("new", SEED)
-    assert list(archive.records()) == [record | {"aliases": []}]
-    assert archive.versions(SEED) == [record]
+    assert archive.records.save(record) == Stored("new", SEED)
+    assert list(archive.records.all()) == [record | {"aliases": []}]
+    assert archive.records.versions(SEED) == [record]
 
 
 def test_same_body_saved_again_is_unchanged_and_adds_no_version(archive):
-    archive.save(sample_record(SEED))
+    archive.records.save(sample_record(SEED))
 
-    assert archive.classify(sample_record(SEED)) == Stored("unchanged", SEED)
-    assert archive.save(sample_record(SEED)) == Stored("unchanged", SEED)
-    assert len(archive.versions(SEED)) == 1
+    assert archive.records.classify(sample_record(SEED)) == Stored("unchanged", SEED)
+    assert archive.records.save(sample_record(SEED)) == Stored("unchanged", SEED)
+    assert len(archive.records.versions(SEED)) == 1
 
 
 def test_changed_body_is_kept_as_a_second_version_and_becomes_the_record(archive):
     first = sample_record(SEED)
     edited = sample_record(SEED, paragraphs=first["paragraphs"] + ["编者按：本文有更新。"])
-    archive.save(first)
+    archive.records.save(first)
 
-    assert archive.save(edited) == Stored("changed", SEED)
-    assert archive.versions(SEED) == [first, edited]
-    assert [record["body"] for record in archive.records()] == [edited["body"]]
+    assert archive.records.save(edited) == Stored("changed", SEED)
+    assert archive.records.versions(SEED) == [first, edited]
+    assert [record["body"] for record in archive.records.all()] == [edited["body"]]
 
 
 def test_unchanged_page_seen_in_a_later_run_keeps_its_first_run_and_moves_its_last_run(archive):
-    first, second = archive.start_run("xunrui"), archive.start_run("xunrui")
-    archive.save(sample_record(SEED), run=first)
-    archive.save(sample_record(SEED), run=second)
+    first, second = archive.runs.start("xunrui"), archive.runs.start("xunrui")
+    archive.records.save(sample_record(SEED), run=first)
+    archive.records.save(sample_record(SEED), run=second)
 
     row = archive.db.execute("SELECT first_run, last_run FROM records").fetchone()
     assert (row["first_run"], row["last_run"]) == (first, second)
@@ -88,29 +88,29 @@ def test_preferred_url_is_static_then_shorter_then_smaller(url, other, expected)
 
 
 def test_same_body_under_dynamic_url_becomes_alias_of_static_url(archive):
-    archive.save(sample_record(STATIC))
+    archive.records.save(sample_record(STATIC))
 
-    assert archive.save(sample_record(DYNAMIC)) == Stored("alias", STATIC)
-    assert [(r["url"], r["aliases"]) for r in archive.records()] == [(STATIC, [DYNAMIC])]
-    assert archive.record_url(DYNAMIC) == STATIC
+    assert archive.records.save(sample_record(DYNAMIC)) == Stored("alias", STATIC)
+    assert [(r["url"], r["aliases"]) for r in archive.records.all()] == [(STATIC, [DYNAMIC])]
+    assert archive.records.url_of(DYNAMIC) == STATIC
 
 
 def test_static_url_arriving_after_the_dynamic_one_takes_over_the_record(archive):
-    archive.save(sample_record(DYNAMIC))
+    archive.records.save(sample_record(DYNAMIC))
 
-    assert archive.save(sample_record(STATIC)) == Stored("moved", STATIC)
-    assert [(r["url"], r["aliases"]) for r in archive.records()] == [(STATIC, [DYNAMIC])]
-    assert archive.record_url(DYNAMIC) == STATIC
-    assert [link["reprint_url"] for link in archive.links()] == [STATIC]
+    assert archive.records.save(sample_record(STATIC)) == Stored("moved", STATIC)
+    assert [(r["url"], r["aliases"]) for r in archive.records.all()] == [(STATIC, [DYNAMIC])]
+    assert archive.records.url_of(DYNAMIC) == STATIC
+    assert [link["reprint_url"] for link in archive.pairs()] == [STATIC]
 
 
 def test_both_arrival_orders_of_static_and_dynamic_url_give_the_same_archive(tmp_path):
     with Archive(tmp_path / "static_first") as static_first, \
             Archive(tmp_path / "dynamic_first") as dynamic_first:
-        static_first.save(sample_record(STATIC))
-        static_first.save(sample_record(DYNAMIC))
-        dynamic_first.save(sample_record(DYNAMIC))
-        dynamic_first.save(sample_record(STATIC))
+        static_first.records.save(sample_record(STATIC))
+        static_first.records.save(sample_record(DYNAMIC))
+        dynamic_first.records.save(sample_record(DYNAMIC))
+        dynamic_first.records.save(sample_record(STATIC))
 
         assert snapshot(dynamic_first, STATIC) == snapshot(static_first, STATIC)
         assert snapshot(static_first, STATIC)["counts"] == {"reprint": 1, "aliases": 1, "links": 1}
@@ -123,27 +123,27 @@ def test_both_arrival_orders_of_static_and_dynamic_url_give_the_same_archive(tmp
                  id="same-kind-other-site"),
 ])
 def test_equal_bodies_of_another_kind_or_site_are_separate_records(archive, copy):
-    archive.save(sample_record(SEED))
+    archive.records.save(sample_record(SEED))
     record = sample_record(SEED, **copy)
 
-    assert archive.save(record) == Stored("new", record["url"])
-    assert [r["aliases"] for r in archive.records()] == [[], []]
+    assert archive.records.save(record) == Stored("new", record["url"])
+    assert [r["aliases"] for r in archive.records.all()] == [[], []]
 
 
 def test_reprint_and_its_original_with_equal_normalised_bodies_are_not_aliases(archive):
     reprint, original = sample_record(SEED), sample_record(SEED_ORIGINAL)
     assert reprint["content_hash"] == original["content_hash"]  # NFKC folds the punctuation
 
-    assert archive.save(reprint) == Stored("new", SEED)
-    assert archive.save(original) == Stored("new", SEED_ORIGINAL)
+    assert archive.records.save(reprint) == Stored("new", SEED)
+    assert archive.records.save(original) == Stored("new", SEED_ORIGINAL)
     assert archive.counts() == {"reprint": 1, "original": 1, "aliases": 0, "links": 1}
 
 
 def test_known_alias_seen_again_with_the_same_body_is_unchanged(archive):
-    archive.save(sample_record(STATIC))
-    archive.save(sample_record(DYNAMIC))
+    archive.records.save(sample_record(STATIC))
+    archive.records.save(sample_record(DYNAMIC))
 
-    assert archive.classify(sample_record(DYNAMIC)) == Stored("unchanged", STATIC)
+    assert archive.records.classify(sample_record(DYNAMIC)) == Stored("unchanged", STATIC)
 
 
 @pytest.mark.parametrize("recrawl", [
@@ -151,30 +151,30 @@ def test_known_alias_seen_again_with_the_same_body_is_unchanged(archive):
     pytest.param([DYNAMIC, STATIC], id="dynamic-first"),
 ])
 def test_edited_article_stays_one_record_whichever_url_is_crawled_first(archive, recrawl):
-    archive.save(sample_record(STATIC))
-    archive.save(sample_record(DYNAMIC))
+    archive.records.save(sample_record(STATIC))
+    archive.records.save(sample_record(DYNAMIC))
 
     for url in recrawl:
-        archive.save(sample_record(url, paragraphs=["更正：原文有误，现已修改。"]))
+        archive.records.save(sample_record(url, paragraphs=["更正：原文有误，现已修改。"]))
 
-    assert [(r["url"], r["aliases"], r["body"]) for r in archive.records()] == [
+    assert [(r["url"], r["aliases"], r["body"]) for r in archive.records.all()] == [
         (STATIC, [DYNAMIC], "更正：原文有误，现已修改。")]
 
 
 def test_static_url_taking_over_keeps_earlier_bodies_of_the_dynamic_url(archive):
-    archive.save(sample_record(DYNAMIC, paragraphs=["初版正文，后经编辑修改。"]))
-    archive.save(sample_record(DYNAMIC))  # changed: now the same body as STATIC
-    archive.save(sample_record(STATIC))  # moved
+    archive.records.save(sample_record(DYNAMIC, paragraphs=["初版正文，后经编辑修改。"]))
+    archive.records.save(sample_record(DYNAMIC))  # changed: now the same body as STATIC
+    archive.records.save(sample_record(STATIC))  # moved
 
-    assert "初版正文，后经编辑修改。" in [version["body"] for version in archive.versions(STATIC)]
+    assert "初版正文，后经编辑修改。" in [version["body"] for version in archive.records.versions(STATIC)]
 
 
 # Links from reprints to originals ---------------------------------------------------------
 
 def test_reprint_is_linked_to_the_original_it_names(archive):
-    archive.save(sample_record(SEED))
+    archive.records.save(sample_record(SEED))
 
-    assert archive.links() == [{
+    assert archive.pairs() == [{
         "reprint_url": SEED, "original_url": SEED_ORIGINAL, "original_record": None,
         "original_status": "not_fetched", "original_failure": None,
     }]
@@ -182,17 +182,17 @@ def test_reprint_is_linked_to_the_original_it_names(archive):
 
 def test_new_version_naming_no_original_removes_the_link(archive):
     first = sample_record(SEED)
-    archive.save(first)
+    archive.records.save(first)
 
     edited = sample_record(SEED, original_url=None, paragraphs=first["paragraphs"][:-1])
-    assert archive.save(edited).outcome == "changed"
-    assert archive.links() == []
+    assert archive.records.save(edited).outcome == "changed"
+    assert archive.pairs() == []
 
 
 def test_original_is_never_linked_even_when_it_names_a_url(archive):
-    archive.save(sample_record(SEED_ORIGINAL, original_url="http://example.gov.cn/source.html"))
+    archive.records.save(sample_record(SEED_ORIGINAL, original_url="http://example.gov.cn/source.html"))
 
-    assert archive.links() == []
+    assert archive.pairs() == []
 
 
 ORIGINAL_ALIAS = SEED_ORIGINAL + "?from=zjifz"
@@ -200,27 +200,27 @@ ORIGINAL_ALIAS = SEED_ORIGINAL + "?from=zjifz"
 
 @pytest.mark.parametrize(("reprint_changes", "setup", "status", "record", "failure"), [
     pytest.param({}, lambda archive: None, "not_fetched", None, None, id="not-fetched"),
-    pytest.param({}, lambda archive: archive.save(sample_record(SEED_ORIGINAL)),
+    pytest.param({}, lambda archive: archive.records.save(sample_record(SEED_ORIGINAL)),
                  "stored", SEED_ORIGINAL, None, id="stored"),
     pytest.param({"original_url": ORIGINAL_ALIAS},
-                 lambda archive: (archive.save(sample_record(SEED_ORIGINAL)),
-                                  archive.add_alias(ORIGINAL_ALIAS, SEED_ORIGINAL)),
+                 lambda archive: (archive.records.save(sample_record(SEED_ORIGINAL)),
+                                  archive.records.add_alias(ORIGINAL_ALIAS, SEED_ORIGINAL)),
                  "stored", SEED_ORIGINAL, None, id="stored-under-an-alias"),
-    pytest.param({}, lambda archive: archive.add_failure(SEED_ORIGINAL, "fetch", "http_404"),
+    pytest.param({}, lambda archive: archive.runs.add_failure(SEED_ORIGINAL, "fetch", "http_404"),
                  "failed", None, "http_404", id="failed"),
-    pytest.param({}, lambda archive: (archive.add_failure(SEED_ORIGINAL, "fetch", "timeout"),
-                                      archive.add_failure(SEED_ORIGINAL, "fetch", "http_503")),
+    pytest.param({}, lambda archive: (archive.runs.add_failure(SEED_ORIGINAL, "fetch", "timeout"),
+                                      archive.runs.add_failure(SEED_ORIGINAL, "fetch", "http_503")),
                  "failed", None, "http_503", id="failed-latest-reason"),
-    pytest.param({}, lambda archive: (archive.add_failure(SEED_ORIGINAL, "fetch", "timeout"),
-                                      archive.save(sample_record(SEED_ORIGINAL))),
+    pytest.param({}, lambda archive: (archive.runs.add_failure(SEED_ORIGINAL, "fetch", "timeout"),
+                                      archive.records.save(sample_record(SEED_ORIGINAL))),
                  "stored", SEED_ORIGINAL, None, id="stored-after-a-failure"),
 ])
 def test_link_reports_what_became_of_the_original(archive, reprint_changes, setup, status,
                                                   record, failure):
-    archive.save(sample_record(SEED, **reprint_changes))
+    archive.records.save(sample_record(SEED, **reprint_changes))
     setup(archive)
 
-    [link] = archive.links()
+    [link] = archive.pairs()
     assert (link["original_status"], link["original_record"], link["original_failure"]) == (
         status, record, failure)
 
@@ -228,15 +228,15 @@ def test_link_reports_what_became_of_the_original(archive, reprint_changes, setu
 # Runs and failures ------------------------------------------------------------------------
 
 def test_run_round_trips_spider_finish_reason_and_stats(archive):
-    run = archive.start_run("xunrui")
-    started = archive.run(run)
+    run = archive.runs.start("xunrui")
+    started = archive.runs.get(run)
     assert (started["spider"], started["finished_at"], started["stats"]) == ("xunrui", None, {})
 
     stats = {"newsarchive/store/new": 3, "site_name": "宗教法治网",
              "start_time": datetime(2024, 5, 1, 8, 0, tzinfo=UTC)}
-    archive.finish_run(run, "finished", stats)
+    archive.runs.finish(run, "finished", stats)
 
-    finished = archive.run(run)
+    finished = archive.runs.get(run)
     assert finished["finish_reason"] == "finished"
     assert finished["finished_at"] is not None
     assert finished["stats"] == {"newsarchive/store/new": 3, "site_name": "宗教法治网",
@@ -244,31 +244,31 @@ def test_run_round_trips_spider_finish_reason_and_stats(archive):
 
 
 def test_last_run_is_the_latest_started_and_none_before_any(archive):
-    assert archive.last_run() is None
-    assert archive.run(1) is None
+    assert archive.runs.last() is None
+    assert archive.runs.get(1) is None
 
-    archive.start_run("xunrui")
-    latest = archive.start_run("xunrui")
-    assert archive.last_run()["id"] == latest
+    archive.runs.start("xunrui")
+    latest = archive.runs.start("xunrui")
+    assert archive.runs.last()["id"] == latest
 
 
 def test_failures_round_trip_every_field_and_filter_by_run(archive):
-    run = archive.start_run("xunrui")
+    run = archive.runs.start("xunrui")
     missing = "http://mw.nmg.gov.cn/xw/msdt/202303/t20230307_2271546.html"
-    archive.add_failure(missing, "fetch", "http_404", detail="HttpError: Ignoring non-200 response",
+    archive.runs.add_failure(missing, "fetch", "http_404", detail="HttpError: Ignoring non-200 response",
                         http_status=404, referer="http://zjifz.org.cn/show-10604.html", run=run)
-    archive.add_failure("http://zjifz.org.cn/list-zjsp.html", "parse", "not_article")
+    archive.runs.add_failure("http://zjifz.org.cn/list-zjsp.html", "parse", "not_article")
 
-    [failure] = archive.failures(run)
+    [failure] = archive.runs.failures(run)
     assert {key: value for key, value in failure.items() if key not in ("id", "at")} == {
         "run": run, "url": missing, "stage": "fetch", "reason": "http_404",
         "detail": "HttpError: Ignoring non-200 response", "http_status": 404,
         "referer": "http://zjifz.org.cn/show-10604.html",
     }
     assert failure["at"].endswith("Z")
-    assert [f["reason"] for f in archive.failures()] == ["http_404", "not_article"]
-    assert archive.latest_failure(missing) == failure
-    assert archive.latest_failure("http://zjifz.org.cn/never-failed.html") is None
+    assert [f["reason"] for f in archive.runs.failures()] == ["http_404", "not_article"]
+    assert archive.runs.latest_failure(missing) == failure
+    assert archive.runs.latest_failure("http://zjifz.org.cn/never-failed.html") is None
 
 
 # The database -----------------------------------------------------------------------------
@@ -280,17 +280,17 @@ def test_database_uses_wal_journal_mode(archive):
 
 def test_everything_survives_closing_and_reopening_the_archive(tmp_path):
     with Archive(tmp_path / "archive") as archive:
-        run = archive.start_run("xunrui")
-        archive.save(sample_record(STATIC), run)
-        archive.save(sample_record(DYNAMIC), run)
-        archive.add_failure(SEED_ORIGINAL, "fetch", "timeout", run=run)
-        archive.finish_run(run, "finished", {"newsarchive/store/new": 1})
-        before = snapshot(archive, STATIC) | {"failures": archive.failures(),
-                                               "run": archive.last_run()}
+        run = archive.runs.start("xunrui")
+        archive.records.save(sample_record(STATIC), run)
+        archive.records.save(sample_record(DYNAMIC), run)
+        archive.runs.add_failure(SEED_ORIGINAL, "fetch", "timeout", run=run)
+        archive.runs.finish(run, "finished", {"newsarchive/store/new": 1})
+        before = snapshot(archive, STATIC) | {"failures": archive.runs.failures(),
+                                               "run": archive.runs.last()}
 
     with Archive(tmp_path / "archive") as reopened:
-        after = snapshot(reopened, STATIC) | {"failures": reopened.failures(),
-                                               "run": reopened.last_run()}
+        after = snapshot(reopened, STATIC) | {"failures": reopened.runs.failures(),
+                                               "run": reopened.runs.last()}
     assert after == before
     assert [(r["url"], r["aliases"]) for r in after["records"]] == [(STATIC, [DYNAMIC])]
 
@@ -298,9 +298,9 @@ def test_everything_survives_closing_and_reopening_the_archive(tmp_path):
 def test_second_archive_on_the_same_directory_sees_each_write_at_once(tmp_path):
     # The dedupe and store pipelines each hold a connection to the same database.
     with Archive(tmp_path / "archive") as writer, Archive(tmp_path / "archive") as reader:
-        writer.save(sample_record(STATIC))
-        assert reader.classify(sample_record(DYNAMIC)) == Stored("alias", STATIC)
-        assert reader.classify(sample_record(STATIC)) == Stored("unchanged", STATIC)
+        writer.records.save(sample_record(STATIC))
+        assert reader.records.classify(sample_record(DYNAMIC)) == Stored("alias", STATIC)
+        assert reader.records.classify(sample_record(STATIC)) == Stored("unchanged", STATIC)
 
 
 # Queries ----------------------------------------------------------------------------------
@@ -309,7 +309,7 @@ def test_second_archive_on_the_same_directory_sees_each_write_at_once(tmp_path):
 def filled(archive):
     """Reprints and originals of two sites, saved out of publication order."""
     for url in (REPRINT_10607, SEED_ORIGINAL, ORIGINAL_HUHHOT, SEED, ORIGINAL_0320, REPRINT_10598):
-        archive.save(sample_record(url))
+        archive.records.save(sample_record(url))
     return archive
 
 
@@ -326,12 +326,12 @@ def filled(archive):
     ({"kind": "original", "site": "mw.nmg.gov.cn", "since": "2023-03-01"}, [ORIGINAL_0320]),
 ])
 def test_records_filter_by_kind_site_and_since_oldest_publication_first(filled, filters, expected):
-    assert [record["url"] for record in filled.records(**filters)] == expected
+    assert [record["url"] for record in filled.records.all(**filters)] == expected
 
 
 def test_records_published_at_the_same_moment_are_ordered_by_url(archive):
     published_at = "2023-03-01T09:00+08:00"
     for url in (REPRINT_10607, REPRINT_10598, SEED):
-        archive.save(sample_record(url, published_at=published_at))
+        archive.records.save(sample_record(url, published_at=published_at))
 
-    assert [record["url"] for record in archive.records()] == [SEED, REPRINT_10598, REPRINT_10607]
+    assert [record["url"] for record in archive.records.all()] == [SEED, REPRINT_10598, REPRINT_10607]

@@ -10,7 +10,7 @@ from parsel import Selector, SelectorList
 from scrapy.http import TextResponse
 
 from newsarchive.items import Article
-from newsarchive.text import clean_text, parse_cn_datetime
+from newsarchive.parsers.text import clean_text, parse_cn_datetime
 
 # Text of an element without the CSS and scripts some editors leave inside the body.
 VISIBLE_TEXT = ".//text()[not(ancestor::style) and not(ancestor::script)]"

@@ -6,7 +6,7 @@ It keeps an original on an unfamiliar host from being lost until a family parser
 from functools import cached_property
 
 from newsarchive.parsers.base import ArticlePage, paragraph_texts
-from newsarchive.text import find_cn_datetime
+from newsarchive.parsers.text import find_cn_datetime
 
 
 class FallbackArticlePage(ArticlePage):

@@ -5,7 +5,7 @@ import re
 from functools import cached_property
 
 from newsarchive.parsers.base import ArticlePage, element_text, labelled_value, paragraph_texts
-from newsarchive.text import clean_text, date_from_url, find_cn_datetime, parse_cn_datetime
+from newsarchive.parsers.text import clean_text, date_from_url, find_cn_datetime, parse_cn_datetime
 
 # Body containers in the order TRS-style templates use them (DOMAIN.md §3).
 BODY_CONTAINERS = (

@@ -4,7 +4,7 @@ import re
 from functools import cached_property
 
 from newsarchive.parsers.base import ArticlePage, element_text, labelled_value, paragraph_texts
-from newsarchive.text import clean_text
+from newsarchive.parsers.text import clean_text
 
 TITLE = "//h1"
 INFO_LINE = "//ul[contains(@class, 'info')]"

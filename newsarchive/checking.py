@@ -1,11 +1,12 @@
-"""Checking stored reprints against their stored originals, one pair or all of them."""
+"""Making checks: compare a stored reprint with its stored original and store the result."""
 
 from collections import Counter
 
 from itemadapter import ItemAdapter
 
+from newsarchive.archive import Archive
+from newsarchive.clock import utc_now
 from newsarchive.compare import compare
-from newsarchive.store import Archive, utc_now
 
 
 def check_reprint(archive: Archive, reprint_url: str, original: dict | None = None) -> dict | None:
@@ -13,16 +14,16 @@ def check_reprint(archive: Archive, reprint_url: str, original: dict | None = No
 
     `original` is that original's record when the caller has it in hand.
     """
-    reprint = archive.record(reprint_url)
+    reprint = archive.records.get(reprint_url)
     if reprint is None or reprint.get("kind") != "reprint":
         return None
     named = reprint.get("original_url")
     if original is None and named:
-        original = archive.record(named)
-    failure = archive.latest_failure(named) if named and original is None else None
+        original = archive.records.get(named)
+    failure = archive.runs.latest_failure(named) if named and original is None else None
     check = dict(ItemAdapter(compare(reprint, original, checked_at=utc_now(),
                                      original_failure=failure["reason"] if failure else None)))
-    archive.save_check(check)
+    archive.checks.save(check)
     return check
 
 
@@ -30,7 +31,7 @@ def check_all(archive: Archive) -> tuple[Counter, Counter]:
     """Recompute every stored reprint's check; how many got each verdict, and each flag."""
     verdicts: Counter = Counter()
     flags: Counter = Counter()
-    for url in archive.reprint_urls():
+    for url in archive.records.reprint_urls():
         check = check_reprint(archive, url)
         verdicts[check["verdict"] or "none"] += 1
         flags.update(check["flags"])

@@ -1,6 +1,42 @@
-"""A check as plain text for the terminal: verdict, scores, numbers, then each changed paragraph."""
+"""Plain text for the terminal: a crawl's summary, and a check with its changed paragraphs."""
 
 from collections import Counter
+from pathlib import Path
+
+# Verdicts as summaries list them; `none` is a check without an original to compare.
+VERDICT_LABELS = {"faithful": "faithful", "edited": "edited", "unrelated": "unrelated",
+                  "none": "without an original"}
+
+
+def verdict_line(verdicts: dict[str, int]) -> str:
+    """`13 faithful, 5 edited, 3 without an original`, in VERDICT_LABELS order."""
+    return ", ".join(f"{verdicts[verdict]} {label}" for verdict, label in VERDICT_LABELS.items()
+                     if verdict in verdicts)
+
+
+def crawl_summary(run: dict, failures: list[dict], counts: dict, database: Path,
+                  seconds: float) -> str:
+    """The end-of-crawl report: pages, records new/changed/duplicate, failures by reason."""
+    stats = run["stats"]
+    aliases = stats.get("newsarchive/dedupe/alias", 0) + stats.get("newsarchive/store/moved", 0)
+    lines = [
+        f"Crawl {run['finish_reason']} in {seconds:.1f}s (run {run['id']}, spider {run['spider']})",
+        f"  pages fetched      {stats.get('response_received_count', 0)}",
+        f"  records new        {stats.get('newsarchive/store/new', 0)}",
+        f"  records changed    {stats.get('newsarchive/store/changed', 0)}",
+        (f"  duplicates         {stats.get('newsarchive/dedupe/unchanged', 0)} unchanged, "
+         f"{aliases} under a second URL"),
+        f"  failures           {len(failures)}",
+    ]
+    for reason, count in sorted(Counter(f["reason"] for f in failures).items()):
+        examples = [f["url"] for f in failures if f["reason"] == reason][:3]
+        lines.append(f"    {reason:<20} {count}  {' '.join(examples)}")
+    lines.append(
+        f"Archive {database}: {counts.get('reprint', 0)} reprints, "
+        f"{counts.get('original', 0)} originals, {counts['aliases']} aliases, "
+        f"{counts['links']} reprint→original links"
+    )
+    return "\n".join(lines)
 
 
 def _percent(value: float | None) -> str:

@@ -1,11 +1,11 @@
-"""What a reprint says of its source, title equality and publication lag, for compare.py."""
+"""What a reprint says of its source, title equality and publication lag, for compare()."""
 
 import re
 import unicodedata
 from datetime import date, datetime
 from typing import Any
 
-from newsarchive.fold import bare, fold, to_simplified
+from newsarchive.compare.fold import bare, fold, to_simplified
 
 _SOURCE_LINE = re.compile(r"(?:来源|转载自|稿件来源|信息来源)\s*[:：]?\s*([^)）\]]+)")
 # Title suffixes naming the site or column: 标题_盟市动态_某某网, 标题 - 新华网, 标题|人民网
@@ -40,21 +40,31 @@ def attribution(reprint: dict[str, Any], original: dict[str, Any] | None,
                 boilerplate: list[str]) -> dict[str, Any]:
     """{source, original_url, publisher, names_publisher}.
 
-    Without an original there is no publisher to agree with, so only an empty source counts
-    as unattributed; a record with no `source` field at all (a plain text) leaves it unknown.
+    `names_publisher` says whether the stated source names the original's publisher; it is
+    null when that cannot be told: no original to read a publisher from, or no source stated.
     """
     source = stated_source(reprint, boilerplate)
     names = publishers(original) if original else []
     source_key = _key(source)
-    if "source" not in reprint and not source:
-        agrees = None
-    elif original is None:
-        agrees = bool(source_key)
-    else:
+    agrees = None
+    if original is not None and source_key:
         agrees = len(source_key) >= 2 and any(
             source_key in _key(name) or _key(name) in source_key for name in names if _key(name))
     return {"source": source, "original_url": reprint.get("original_url"), "publisher": names,
             "names_publisher": agrees}
+
+
+def unattributed(reprint: dict[str, Any], stated: dict[str, Any]) -> bool:
+    """Whether to flag `source_unattributed` (the rule in samples/README.md, "Flag rules").
+
+    A reprint is unattributed when it states no source (an empty 来源 and no credit line), or
+    when the source it states is not the original's publisher. Without an original a stated
+    source cannot be judged, so it stands. A plain text with no 来源 field at all (a .txt
+    given to `compare`) states nothing either way and is never flagged.
+    """
+    if not _key(stated["source"]):
+        return "source" in reprint
+    return stated["names_publisher"] is False
 
 
 def _title_forms(title: str | None, suffixes: list[str | None]) -> set[str]:

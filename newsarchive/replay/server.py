@@ -1,84 +1,32 @@
 """Serves a samples directory on 127.0.0.1 as an HTTP proxy, for offline crawls and tests.
 
 A crawl sends each request for `http://HOST/PATH` to this server (https:// ones through a
-CONNECT tunnel with a self-signed certificate), which answers with the bytes stored at `DIR/HOST/PATH` and the headers of the `.headers.json` beside them, so records
-keep their real URLs. Anything not stored answers 404, as a vanished page would.
+CONNECT tunnel with a self-signed certificate), which answers with the bytes stored at
+`DIR/HOST/PATH` and the headers of the `.headers.json` beside them, so records keep their real
+URLs. Anything not stored answers 404, as a vanished page would.
 The standard library server suffices: it only reads files, and Twisted's would tie it to a
 reactor that the crawl owns.
 """
 
-import json
 import logging
-import mimetypes
-import re
+import socket
 import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Self
-from urllib.parse import unquote, urlsplit
 
-from newsarchive import selfsigned
+from newsarchive.replay import tls
+from newsarchive.replay.layout import SIDECAR_SUFFIXES, sample_path, stored_headers
 
 logger = logging.getLogger(__name__)
-
-HEADERS_SUFFIX = ".headers.json"
-EXPECTED_SUFFIX = ".expected.json"
-CHECK_SUFFIX = ".check.json"
-SIDECAR_SUFFIXES = (HEADERS_SUFFIX, EXPECTED_SUFFIX, CHECK_SUFFIX)
-QUERY_MARK = "%3F"  # `?` in a stored file name: index.php?c=show&id=1 -> index.php%3Fc=show&id=1
-
-
-def sample_path(root: Path, url: str) -> Path | None:
-    """Where the page for `url` is stored under `root`, or None if the URL cannot be stored.
-
-    A path ending in `/` is stored as `index.html`; the query string stays in the file name.
-    """
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    path = unquote(parts.path) or "/"
-    if path.endswith("/"):
-        path += "index.html"
-    name = path.lstrip("/") + (QUERY_MARK + parts.query if parts.query else "")
-    host_dir = (root / parts.hostname).resolve()
-    candidate = (host_dir / name).resolve()
-    if not candidate.is_relative_to(host_dir):
-        return None
-    return candidate
-
-
-_HOST_NAME = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)+$")
-
-
-def sample_url(page: Path) -> str | None:
-    """The URL a stored page was served at, read from its path (`…/HOST/PATH`), if it has one."""
-    parts = page.resolve().parts
-    for index in range(len(parts) - 2, 0, -1):
-        if _HOST_NAME.match(parts[index]):
-            path = "/".join(parts[index + 1:]).replace(QUERY_MARK, "?", 1)
-            if path == "index.html" or path.endswith("/index.html"):
-                path = path.removesuffix("index.html")
-            return f"http://{parts[index]}/{path}"
-    return None
-
-
-def stored_headers(page: Path) -> tuple[int, dict[str, str]]:
-    """Status and headers recorded for a page, or 200 with a content type guessed from its name."""
-    sidecar = page.with_name(page.name + HEADERS_SUFFIX)
-    if sidecar.exists():
-        recorded = json.loads(sidecar.read_text(encoding="utf-8"))
-        return int(recorded.get("status", 200)), dict(recorded.get("headers", {}))
-    guessed, _ = mimetypes.guess_type(page.name.split(QUERY_MARK)[0])
-    if guessed is None or "php" in guessed:
-        guessed = "text/html"
-    return 200, {"Content-Type": guessed}
-
 
 class ReplayHandler(BaseHTTPRequestHandler):
     """Answers proxy requests (`GET http://host/path`) and direct ones (`GET /host/path`)."""
 
     protocol_version = "HTTP/1.1"  # keep-alive: a crawl reuses its connection to the proxy
+    # Buffered: headers and body leave in one write, flushed when the request is answered.
+    wbufsize = 1 << 16
     server: "ReplayServer"
 
     def do_GET(self) -> None:
@@ -93,9 +41,12 @@ class ReplayHandler(BaseHTTPRequestHandler):
         """Open an https:// tunnel: TLS with a self-signed certificate, then serve inside it."""
         self.send_response_only(200, "Connection established")
         self.end_headers()
+        self.wfile.flush()  # the client starts its TLS handshake only once it has this answer
         self.tunnel_host = self.path.rsplit(":", 1)[0]
-        tls = self.server.tls_context(self.tunnel_host).wrap_socket(self.connection, server_side=True)
-        self.connection, self.rfile, self.wfile = tls, tls.makefile("rb"), tls.makefile("wb")
+        secure = self.server.tls_context(self.tunnel_host).wrap_socket(self.connection,
+                                                                       server_side=True)
+        self.connection = secure
+        self.rfile, self.wfile = secure.makefile("rb"), secure.makefile("wb", self.wbufsize)
         self.close_connection = False  # clients send CONNECT as HTTP/1.0; the tunnel stays open
 
     def finish(self) -> None:
@@ -115,6 +66,12 @@ class ReplayHandler(BaseHTTPRequestHandler):
             return
         status, headers = stored_headers(page)
         self._send(status, headers, page.read_bytes(), send_body)
+
+    def setup(self) -> None:
+        super().setup()
+        # Without TCP_NODELAY every keep-alive response waits ~40 ms for the client's delayed
+        # ACK (Nagle's algorithm): the crawl would measure this server, not itself.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def _send(self, status: int, headers: dict[str, str], body: bytes, send_body: bool) -> None:
         self.send_response_only(status)
@@ -148,7 +105,7 @@ class ReplayServer(ThreadingHTTPServer):
         """One certificate per host, made on first use: most samples are http://."""
         with self._tls_lock:
             if host not in self._tls_contexts:
-                self._tls_contexts[host] = selfsigned.server_context(host)
+                self._tls_contexts[host] = tls.server_context(host)
             return self._tls_contexts[host]
 
     @property

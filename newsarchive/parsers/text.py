@@ -1,8 +1,6 @@
-"""Shared text cleaning: whitespace, Chinese dates to ISO 8601, the body hash."""
+"""Text cleaning for parsers: whitespace, and Chinese dates to ISO 8601."""
 
-import hashlib
 import re
-import unicodedata
 from datetime import datetime
 
 _WHITESPACE = re.compile(r"\s+")  # str patterns match U+3000 and NBSP too
@@ -16,8 +14,6 @@ _DATE = re.compile(
 )
 # TRS WCM article URLs carry the document date: /202302/t20230216_2257296.html
 _URL_DATE = re.compile(r"/t(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})_\d+\.s?html?$")
-# Zero-width characters and soft hyphens, removed from comparison copies (DOMAIN.md §6 step 2).
-INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 CHINA_OFFSET = "+08:00"
 
 
@@ -66,18 +62,3 @@ def _iso_from_match(match: re.Match) -> str | None:
     if second is None:
         return moment.strftime("%Y-%m-%dT%H:%M") + CHINA_OFFSET
     return moment.strftime("%Y-%m-%dT%H:%M:%S") + CHINA_OFFSET
-
-
-def normalized_body(paragraphs: list[str]) -> str:
-    """The body as compared: NFKC, no invisible characters, no whitespace at all.
-
-    Two copies of one text that differ only in punctuation width, indentation or zero-width
-    characters normalise to the same string (DOMAIN.md §6, steps 2, 3 and 5).
-    """
-    lines = (unicodedata.normalize("NFKC", p.translate(INVISIBLE)) for p in paragraphs)
-    return "\n".join(filter(None, (_WHITESPACE.sub("", line) for line in lines)))
-
-
-def content_hash(paragraphs: list[str]) -> str:
-    """SHA-256 of the normalised body; the same article under two URLs hashes alike."""
-    return hashlib.sha256(normalized_body(paragraphs).encode("utf-8")).hexdigest()

@@ -1,65 +1,16 @@
-"""The archive: one SQLite database (WAL) of JSON records, versions, aliases, links, runs, failures."""
+"""Records, their versions and their aliases: what the archive holds of each page."""
 
 import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
-from newsarchive.ledger import LedgerMixin, canonical, utc_now
-from newsarchive.queries import QueriesMixin
-
-DATABASE_NAME = "archive.sqlite3"
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS records (
-    url TEXT PRIMARY KEY,           -- canonical URL
-    kind TEXT, site TEXT, published_at TEXT, content_hash TEXT,
-    fingerprint TEXT,               -- of everything but url and fetched_at: a change = new version
-    record TEXT NOT NULL,           -- the Article as JSON
-    first_seen_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, first_run INTEGER, last_run INTEGER
-);
-CREATE INDEX IF NOT EXISTS records_by_hash ON records (site, kind, content_hash);
-CREATE TABLE IF NOT EXISTS versions (
-    url TEXT NOT NULL, version INTEGER NOT NULL, content_hash TEXT, record TEXT NOT NULL,
-    seen_at TEXT NOT NULL, run INTEGER, PRIMARY KEY (url, version)
-);
-CREATE TABLE IF NOT EXISTS aliases (
-    alias TEXT PRIMARY KEY, url TEXT NOT NULL, seen_at TEXT NOT NULL, run INTEGER
-);
-CREATE TABLE IF NOT EXISTS links (
-    reprint_url TEXT PRIMARY KEY, original_url TEXT NOT NULL, seen_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS links_by_original ON links (original_url);
-CREATE TABLE IF NOT EXISTS checks (
-    reprint_url TEXT PRIMARY KEY, original_url TEXT, verdict TEXT,
-    check_record TEXT NOT NULL,     -- the ReprintCheck as JSON
-    checked_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY, spider TEXT, started_at TEXT NOT NULL, finished_at TEXT,
-    finish_reason TEXT, stats TEXT
-);
-CREATE TABLE IF NOT EXISTS failures (
-    id INTEGER PRIMARY KEY, run INTEGER, url TEXT NOT NULL, stage TEXT NOT NULL,
-    reason TEXT NOT NULL, detail TEXT, http_status INTEGER, referer TEXT, at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS failures_by_url ON failures (url);
-"""
-
-
-def preferred(url: str, other: str) -> bool:
-    """Whether `url` should be the record's URL rather than `other` (the alias).
-
-    A static URL beats a dynamic one (`show-1.html` over `index.php?c=show&id=1`), then the
-    shorter, then the smaller: the same pages give the same records whatever the crawl order.
-    """
-    def rank(candidate: str) -> tuple[bool, int, str]:
-        return ("?" in candidate, len(candidate), candidate)
-    return rank(url) < rank(other)
+from newsarchive.archive.database import transaction
+from newsarchive.archive.links import Links
+from newsarchive.archive.urls import canonical, preferred
+from newsarchive.clock import utc_now
 
 
 def fingerprint(record: dict[str, Any]) -> str:
@@ -79,43 +30,15 @@ class Stored:
     url: str
 
 
-class Archive(QueriesMixin, LedgerMixin):
-    """An archive directory; one connection, committed after every write so a crash loses nothing.
+class Records:
+    """The records, versions and aliases tables. A reprint's save also sets its link."""
 
-    Writing records, versions, aliases and links is here; reading them in queries.py; runs,
-    failures and checks in ledger.py.
-    """
+    def __init__(self, db: sqlite3.Connection, links: Links):
+        self.db, self.links = db, links
 
-    def __init__(self, directory: Path):
-        self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self.path = self.directory / DATABASE_NAME
-        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across app crashes
-        self.db.execute("PRAGMA busy_timeout=10000")
-        self.db.executescript(SCHEMA)
+    # Reading ------------------------------------------------------------------------------
 
-    def close(self) -> None:
-        self.db.close()
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One write, committed at its end: a crash never leaves half of it."""
-        with self.db:
-            self.db.execute("BEGIN")
-            yield
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
-
-    # Records ------------------------------------------------------------------------------
-
-    def record_url(self, url: str) -> str | None:
+    def url_of(self, url: str) -> str | None:
         """The stored record URL for `url`, following aliases; None if unknown."""
         key = canonical(url)
         row = self.db.execute("SELECT url FROM records WHERE url = ?", (key,)).fetchone()
@@ -123,6 +46,65 @@ class Archive(QueriesMixin, LedgerMixin):
             return row["url"]
         row = self.db.execute("SELECT url FROM aliases WHERE alias = ?", (key,)).fetchone()
         return row["url"] if row else None
+
+    def get(self, url: str) -> dict[str, Any] | None:
+        """The stored record for `url` (aliases followed), or None."""
+        key = self.url_of(url)
+        row = key and self.db.execute("SELECT record FROM records WHERE url = ?", (key,)).fetchone()
+        return json.loads(row["record"]) if row else None
+
+    def names_of(self, url: str) -> set[str]:
+        """Every URL that stands for the same record as `url`: itself, its record, its aliases."""
+        names = {canonical(url)}
+        if key := self.url_of(url):
+            names.add(key)
+            rows = self.db.execute("SELECT alias FROM aliases WHERE url = ?", (key,))
+            names.update(row["alias"] for row in rows)
+        return names
+
+    def all(self, kind: str | None = None, site: str | None = None,
+            since: str | None = None) -> Iterator[dict[str, Any]]:
+        """Stored records with their `aliases`, oldest publication first, undated last;
+        `since` keeps those published on or after that day."""
+        clauses, params = [], []
+        for column, value in (("kind", kind), ("site", site)):
+            if value:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if since:
+            clauses.append("substr(published_at, 1, 10) >= ?")
+            params.append(since)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        query = (f"SELECT url, record FROM records {where}"
+                 " ORDER BY published_at IS NULL, published_at, url")
+        aliases = self._aliases_by_url()
+        for row in self.db.execute(query, params):
+            record = json.loads(row["record"])
+            record["aliases"] = aliases.get(row["url"], [])
+            yield record
+
+    def _aliases_by_url(self) -> dict[str, list[str]]:
+        by_url: dict[str, list[str]] = {}
+        for row in self.db.execute("SELECT alias, url FROM aliases ORDER BY alias"):
+            by_url.setdefault(row["url"], []).append(row["alias"])
+        return by_url
+
+    def versions(self, url: str) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT record FROM versions WHERE url = ? ORDER BY version", (canonical(url),)
+        )
+        return [json.loads(row["record"]) for row in rows]
+
+    def reprint_urls(self) -> list[str]:
+        return [row["url"] for row in
+                self.db.execute("SELECT url FROM records WHERE kind = 'reprint' ORDER BY url")]
+
+    def counts(self) -> dict[str, int]:
+        """Number of records of each kind, and of aliases."""
+        counts = {row["kind"]: row["n"] for row in
+                  self.db.execute("SELECT kind, COUNT(*) AS n FROM records GROUP BY kind")}
+        counts["aliases"] = self.db.execute("SELECT COUNT(*) FROM aliases").fetchone()[0]
+        return counts
 
     def _stored(self, key: str, column: str) -> str | None:
         row = self.db.execute(f"SELECT {column} FROM records WHERE url = ?", (key,)).fetchone()
@@ -146,7 +128,7 @@ class Archive(QueriesMixin, LedgerMixin):
         site and kind. `new`: anything else, including an alias URL that now serves another text.
         """
         key = canonical(record["url"])
-        stored = self.record_url(key)
+        stored = self.url_of(key)
         record_fingerprint = record_fingerprint or fingerprint(record)
         if stored and self._stored(stored, "fingerprint") == record_fingerprint:
             return Stored("unchanged", stored)
@@ -161,10 +143,12 @@ class Archive(QueriesMixin, LedgerMixin):
             return Stored("alias", other)
         return Stored("new", key)
 
+    # Writing ------------------------------------------------------------------------------
+
     def save(self, record: dict[str, Any], run: int | None = None) -> Stored:
         """Store a record as new, as a new version of its URL, or as an alias; see classify()."""
         key, now, record_fingerprint = canonical(record["url"]), utc_now(), fingerprint(record)
-        with self.transaction():
+        with transaction(self.db):
             decision = self.classify(record, record_fingerprint)
             if decision.outcome == "alias":
                 self._alias(key, decision.url, now, run)
@@ -174,8 +158,13 @@ class Archive(QueriesMixin, LedgerMixin):
             moved = self._take_over_same_content(record, key, now, run)
             self._write(key, record, record_fingerprint, now, run, is_new=decision.outcome == "new")
             if record.get("kind") == "reprint":
-                self._link(record, now)
+                self.links.set_original(key, record.get("original_url"), now)
             return Stored("moved", key) if moved and decision.outcome == "new" else decision
+
+    def add_alias(self, alias: str, url: str, run: int | None = None) -> None:
+        """Record that `alias` serves the same article as the stored record `url`."""
+        with transaction(self.db):
+            self._alias(canonical(alias), canonical(url), utc_now(), run)
 
     def _touch(self, key: str, now: str, run: int | None) -> None:
         self.db.execute(
@@ -217,7 +206,8 @@ class Archive(QueriesMixin, LedgerMixin):
         """A less preferred URL storing this body becomes an alias of `key`, its history moved.
 
         Its versions with this very body are dropped (the new version repeats them), so the
-        result does not depend on which URL the crawl happened to fetch first.
+        result does not depend on which URL the crawl happened to fetch first. Its link and
+        check go too: `key` names its own original and gets its own check.
         """
         other = self.same_content(record)
         if other is None:
@@ -232,15 +222,10 @@ class Archive(QueriesMixin, LedgerMixin):
                             (key, self._next_version(key), other, row["version"]))
         self.db.execute("DELETE FROM records WHERE url = ?", (other,))
         self.db.execute("UPDATE aliases SET url = ? WHERE url = ?", (key, other))
-        self.db.execute("DELETE FROM links WHERE reprint_url = ?", (other,))  # key names its own
+        self.links.set_original(other, None, now)
         self.db.execute("DELETE FROM checks WHERE reprint_url = ?", (other,))
         self._alias(other, key, now, run)
         return True
-
-    def add_alias(self, alias: str, url: str, run: int | None = None) -> None:
-        """Record that `alias` serves the same article as the stored record `url`."""
-        with self.transaction():
-            self._alias(canonical(alias), canonical(url), utc_now(), run)
 
     def _alias(self, alias: str, url: str, now: str, run: int | None) -> None:
         self.db.execute(
@@ -248,14 +233,3 @@ class Archive(QueriesMixin, LedgerMixin):
             " ON CONFLICT (alias) DO UPDATE SET url = excluded.url",
             (alias, url, now, run),
         )
-
-    def _link(self, record: dict[str, Any], now: str) -> None:
-        key = canonical(record["url"])
-        if record.get("original_url"):
-            self.db.execute(
-                "INSERT INTO links (reprint_url, original_url, seen_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (reprint_url) DO UPDATE SET original_url = excluded.original_url",
-                (key, canonical(record["original_url"]), now),
-            )
-        else:
-            self.db.execute("DELETE FROM links WHERE reprint_url = ?", (key,))

@@ -18,11 +18,11 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from newsarchive.export import atomic_output
-from newsarchive.numbers import NUMBER
-from newsarchive.store import Archive
+from newsarchive.archive import Archive
+from newsarchive.compare.numbers import NUMBER
+from newsarchive.output.files import atomic_output
 
-STATIC = files("newsarchive") / "static"
+STATIC = files("newsarchive.output") / "static"
 ASSETS = ("report.css", "report.js")
 # A report directory loads its own stylesheet and script files and nothing else.
 SITE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -142,7 +142,7 @@ def _index_row(view: dict[str, Any]) -> dict[str, Any]:
 
 
 def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("newsarchive", "templates"), autoescape=True,
+    env = Environment(loader=PackageLoader("newsarchive.output", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.tests["web_url"] = is_web_url
     env.filters.update(lag=lag_text, date=date_text, percent=percent)
@@ -181,10 +181,10 @@ def write_report(archive: Archive, out_dir: Path) -> Path:
         _write(out_dir / "static" / name, _asset(name))
     template = ENV.get_template("pair.html.j2")
     rows = []
-    for check in archive.checks():
-        original = (archive.record(check["original_url"])
+    for check in archive.checks.all():
+        original = (archive.records.get(check["original_url"])
                     if check.get("original_status") == "available" else None)
-        view = pair_view(check, archive.record(check["reprint_url"]), original)
+        view = pair_view(check, archive.records.get(check["reprint_url"]), original)
         _write(out_dir / "pairs" / f"{view['id']}.html", template.render(
             pair=view, csp=SITE_CSP, inline_css=None, stylesheet="../static/report.css",
             index_href="../index.html"))

@@ -1,6 +1,6 @@
 """Lines around an article's text that are not the text: credits, captions, disclaimers.
 
-compare.py keeps them apart, so a reprint that drops the 责任编辑 line or adds a disclaimer is
+compare() keeps them apart, so a reprint that drops the 责任编辑 line or adds a disclaimer is
 not an edited text (DOMAIN.md §6 step 1).
 """
 

@@ -1,10 +1,14 @@
 """Comparison copies of Chinese text: fold away what is not an edit, split into sentences.
 
-The raw text of a record is never changed; these functions make the copies that compare.py
+The raw text of a record is never changed; these functions make the copies that compare()
 aligns (DOMAIN.md §6 and §7). Two levels: `fold` keeps punctuation but folds its variants, for
 diffs a person reads; `bare` drops punctuation and symbols too, for matching and scoring.
+
+`fold` is also the archive's one definition of "the same text": the content hash that joins
+one article served under two URLs is taken over the folded paragraphs (`content_hash`).
 """
 
+import hashlib
 import operator
 import re
 import unicodedata
@@ -12,8 +16,8 @@ from functools import cache
 
 import opencc
 
-from newsarchive.text import INVISIBLE
-
+# Zero-width characters and soft hyphens, removed from comparison copies (DOMAIN.md §6 step 2).
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 # Variant classes after NFKC, each folded to one character (DOMAIN.md §6 step 4).
 _VARIANTS = str.maketrans({
     **dict.fromkeys("“”‘’「」『』'", '"'),
@@ -88,3 +92,14 @@ def sentences(text: str) -> list[str]:
     pysbd's Chinese splitter moves the closing quote of 他说：“要做好。” to the next sentence.
     """
     return [part for part in (match.group(0).strip() for match in _SENTENCE.finditer(text)) if part]
+
+
+def content_hash(paragraphs: list[str]) -> str:
+    """SHA-256 of the folded paragraphs, one a line: the same article under two URLs, or
+    copied with other punctuation widths, quotes or indentation, hashes alike.
+
+    compare() goes further (injected pinyin, Traditional script, paragraph boundaries) because
+    it measures how far two texts differ; the hash only joins copies that are the same text.
+    """
+    folded = "\n".join(filter(None, map(fold, paragraphs)))
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()

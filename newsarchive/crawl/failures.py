@@ -1,5 +1,4 @@
-"""Why a page was lost: reason codes for failed fetches, and the signals spiders send about
-pages (lost, or moved) for the archive to record."""
+"""Why a page was lost: stable reason codes for failed fetches."""
 
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -10,11 +9,6 @@ from twisted.internet.error import (
     TimeoutError,
 )
 from twisted.python.failure import Failure
-
-# Sent by spiders with url, stage, reason, detail, http_status, referer; the store records it.
-page_failed = object()
-# Sent by spiders with urls (requested, in order) and url (final) when a page redirected.
-page_redirected = object()
 
 # Reason codes a scheduler or a person can group by.
 _NETWORK_REASONS = (
@@ -51,13 +45,3 @@ def _referer(request) -> str | None:
     referer = request.headers.get("Referer")
     return referer.decode("latin-1") if referer else None
 
-
-def report_failure(crawler, *, url: str, stage: str, reason: str, detail: str | None = None,
-                   http_status: int | None = None, referer: str | None = None) -> None:
-    """Count a lost page under `newsarchive/failures/<reason>` and send page_failed."""
-    crawler.stats.inc_value("newsarchive/failures")
-    crawler.stats.inc_value(f"newsarchive/failures/{reason}")
-    crawler.signals.send_catch_log(
-        page_failed, url=url, stage=stage, reason=reason, detail=detail,
-        http_status=http_status, referer=referer,
-    )

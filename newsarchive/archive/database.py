@@ -1,0 +1,63 @@
+"""The archive's SQLite database: its file, its tables, and the one way to write to it."""
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+DATABASE_NAME = "archive.sqlite3"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    url TEXT PRIMARY KEY,           -- canonical URL
+    kind TEXT, site TEXT, published_at TEXT, content_hash TEXT,
+    fingerprint TEXT,               -- of everything but url and fetched_at: a change = new version
+    record TEXT NOT NULL,           -- the Article as JSON
+    first_seen_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, first_run INTEGER, last_run INTEGER
+);
+CREATE INDEX IF NOT EXISTS records_by_hash ON records (site, kind, content_hash);
+CREATE TABLE IF NOT EXISTS versions (
+    url TEXT NOT NULL, version INTEGER NOT NULL, content_hash TEXT, record TEXT NOT NULL,
+    seen_at TEXT NOT NULL, run INTEGER, PRIMARY KEY (url, version)
+);
+CREATE TABLE IF NOT EXISTS aliases (
+    alias TEXT PRIMARY KEY, url TEXT NOT NULL, seen_at TEXT NOT NULL, run INTEGER
+);
+CREATE TABLE IF NOT EXISTS links (
+    reprint_url TEXT PRIMARY KEY, original_url TEXT NOT NULL, seen_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS links_by_original ON links (original_url);
+CREATE TABLE IF NOT EXISTS checks (
+    reprint_url TEXT PRIMARY KEY, original_url TEXT, verdict TEXT,
+    check_record TEXT NOT NULL,     -- the ReprintCheck as JSON
+    checked_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY, spider TEXT, started_at TEXT NOT NULL, finished_at TEXT,
+    finish_reason TEXT, stats TEXT
+);
+CREATE TABLE IF NOT EXISTS failures (
+    id INTEGER PRIMARY KEY, run INTEGER, url TEXT NOT NULL, stage TEXT NOT NULL,
+    reason TEXT NOT NULL, detail TEXT, http_status INTEGER, referer TEXT, at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS failures_by_url ON failures (url);
+"""
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """The database at `path`, created if new, in WAL mode so readers never block the crawl."""
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across app crashes
+    db.execute("PRAGMA busy_timeout=10000")
+    db.executescript(SCHEMA)
+    return db
+
+
+@contextmanager
+def transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """One write, committed at its end: a crash never leaves half of it."""
+    with db:
+        db.execute("BEGIN")
+        yield

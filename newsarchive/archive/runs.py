@@ -1,0 +1,65 @@
+"""Crawl runs and the pages each one lost: the runs and failures tables."""
+
+import json
+import sqlite3
+from typing import Any
+
+from newsarchive.archive.database import transaction
+from newsarchive.archive.urls import canonical
+from newsarchive.clock import utc_now
+
+
+class Runs:
+    """One row per crawl run with its statistics, and one per page a run could not archive."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def start(self, spider: str) -> int:
+        with transaction(self.db):
+            cursor = self.db.execute(
+                "INSERT INTO runs (spider, started_at) VALUES (?, ?)", (spider, utc_now())
+            )
+        return int(cursor.lastrowid)
+
+    def finish(self, run: int, finish_reason: str, stats: dict[str, Any]) -> None:
+        with transaction(self.db):
+            self.db.execute(
+                "UPDATE runs SET finished_at = ?, finish_reason = ?, stats = ? WHERE id = ?",
+                (utc_now(), finish_reason, json.dumps(stats, ensure_ascii=False, default=str), run),
+            )
+
+    def get(self, run: int) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM runs WHERE id = ?", (run,)).fetchone()
+        if row is None:
+            return None
+        result = dict(row)
+        result["stats"] = json.loads(result["stats"] or "{}")
+        return result
+
+    def last(self) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT MAX(id) FROM runs").fetchone()
+        return self.get(row[0]) if row[0] is not None else None
+
+    def add_failure(self, url: str, stage: str, reason: str, detail: str | None = None,
+                    http_status: int | None = None, referer: str | None = None,
+                    run: int | None = None) -> None:
+        with transaction(self.db):
+            self.db.execute(
+                "INSERT INTO failures (run, url, stage, reason, detail, http_status, referer, at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (run, canonical(url) if url else url, stage, reason, detail, http_status, referer,
+                 utc_now()),
+            )
+
+    def failures(self, run: int | None = None) -> list[dict[str, Any]]:
+        query, params = "SELECT * FROM failures", ()
+        if run is not None:
+            query, params = query + " WHERE run = ?", (run,)
+        return [dict(row) for row in self.db.execute(query + " ORDER BY id", params)]
+
+    def latest_failure(self, url: str) -> dict[str, Any] | None:
+        row = self.db.execute(
+            "SELECT * FROM failures WHERE url = ? ORDER BY id DESC LIMIT 1", (canonical(url),)
+        ).fetchone()
+        return dict(row) if row else None

@@ -1,0 +1,53 @@
+"""Commands that read the archive: export, check, report, schema."""
+
+import argparse
+import json
+import sys
+
+from newsarchive.checking import check_all
+from newsarchive.commands.common import EXIT_OK, UsageError, archive_dir, open_archive
+from newsarchive.items import article_schema, check_schema
+from newsarchive.output.export import CHECK_FIELDS, write_records
+from newsarchive.output.files import atomic_output
+from newsarchive.output.terminal import verdict_line
+
+
+def export(args: argparse.Namespace) -> int:
+    if args.excel and args.format != "csv":
+        raise UsageError("--excel applies to --format csv only")
+    if args.kind == "check" and args.since:
+        raise UsageError("--since filters records by publication day, not checks")
+    with open_archive(archive_dir(args)) as archive, atomic_output(args.output) as output:
+        if args.kind == "check":
+            records, fields = archive.checks.all(site=args.site), CHECK_FIELDS
+            count = write_records(records, args.format, output, fields=fields, excel=args.excel)
+        else:
+            records = archive.records.all(kind=args.kind, site=args.site, since=args.since)
+            count = write_records(records, args.format, output, excel=args.excel)
+    if args.output not in (None, "-"):
+        print(f"Exported {count} records to {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def schema(args: argparse.Namespace) -> int:
+    print(json.dumps({"Article": article_schema(), "ReprintCheck": check_schema()},
+                     ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def check(args: argparse.Namespace) -> int:
+    with open_archive(archive_dir(args)) as archive:
+        verdicts, flags = check_all(archive)
+    print(f"Checked {verdicts.total()} reprints: {verdict_line(verdicts)}")
+    for flag, n in sorted(flags.items()):
+        print(f"  {flag:<26} {n}")
+    return EXIT_OK
+
+
+def report(args: argparse.Namespace) -> int:
+    from newsarchive.output.report import write_report  # Jinja2 only when a page is wanted
+
+    with open_archive(archive_dir(args)) as archive:
+        index = write_report(archive, args.output)
+    print(f"Report written: {index}", file=sys.stderr)
+    return EXIT_OK

@@ -1,0 +1,36 @@
+"""What every command shares: exit statuses, the errors a user can fix, the archive to use."""
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from newsarchive import settings
+from newsarchive.archive import DATABASE_NAME, Archive
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line, without a traceback (exit 1)."""
+
+
+class UsageError(UserError):
+    """Arguments that cannot work together, or are malformed (exit 2)."""
+
+
+def archive_dir(args: argparse.Namespace) -> Path:
+    """--archive, else NEWSARCHIVE_ARCHIVE (environment), else ./archive."""
+    return Path(args.archive or settings.NEWSARCHIVE_ARCHIVE)
+
+
+def open_archive(directory: Path) -> Archive:
+    if not (directory / DATABASE_NAME).exists():
+        raise UserError(f"no archive at {directory} (run `newsarchive crawl` first)")
+    return Archive(directory)
+
+
+def iso_date(text: str) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None

@@ -1,0 +1,150 @@
+"""Sentence alignment of two prepared bodies: which sentences were kept, changed or moved.
+
+Both bodies are cut into sentences, folded (fold.py) and aligned as sequences of sentences, so
+a paragraph split or merged in the reprint is not an edit.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from itertools import pairwise
+
+from newsarchive.compare.boilerplate import split_boilerplate
+from newsarchive.compare.fold import bare, fold, is_traditional, sentences, strip_pinyin, to_simplified
+
+# A replaced run of sentences at least this similar is one changed passage; below it, the
+# original's sentences are missing and the reprint's added.
+CHANGED_MIN_SIMILARITY = 0.5
+# Replaced runs larger than this many sentence pairs are not paired sentence by sentence.
+MAX_PAIRING_CELLS = 400
+
+
+@dataclass
+class Side:
+    """One page's body prepared for alignment: folded paragraphs and their sentences."""
+
+    raw: list[str]  # the article paragraphs as the record has them
+    record_index: list[int]  # where each of them stands in the record's paragraphs
+    folded: list[str]
+    keys: list[str]  # punctuation-free sentences, in order
+    paragraph_of: list[int]  # paragraph index of each sentence
+    boilerplate: list[str]
+    phrase_keys: list[str] | None  # keys after tw2sp, for a Traditional side only
+
+
+def _sentence_keys(folded: list[str]) -> tuple[list[str], list[int]]:
+    keys, paragraph_of = [], []
+    for index, text in enumerate(folded):
+        for key in map(bare, sentences(text)):
+            if key:
+                keys.append(key)
+                paragraph_of.append(index)
+    return keys, paragraph_of
+
+
+def prepare(paragraphs: list[str]) -> Side:
+    body, boilerplate, record_index = split_boilerplate(paragraphs)
+    body_text = [strip_pinyin(text) for text in body]
+    traditional = is_traditional("".join(body_text))
+    folded = [fold(to_simplified(text) if traditional else text) for text in body_text]
+    keys, paragraph_of = _sentence_keys(folded)
+    # Taiwan wording (資訊, 網路) survives t2s; tw2sp keys are the second try (DOMAIN.md §6.6).
+    phrase_keys = None
+    if traditional:
+        phrase_keys, _ = _sentence_keys([fold(to_simplified(t, phrases=True)) for t in body_text])
+    return Side(body, record_index, folded, keys, paragraph_of, boilerplate, phrase_keys)
+
+
+@dataclass
+class Match:
+    """Sentences of the original and of the reprint that correspond, and how."""
+
+    status: str  # kept, changed or moved
+    original: list[int]
+    reprint: list[int]
+
+
+def _bigram_similarity(left: str, right: str) -> float:
+    """Dice coefficient of character bigrams: linear time, and sound for Chinese text."""
+    a, b = Counter(pairwise(left)), Counter(pairwise(right))
+    total = sum(a.values()) + sum(b.values())
+    return 2 * sum((a & b).values()) / total if total else float(left == right)
+
+
+def _similar_pairs(keys_o: list[str], keys_r: list[str]) -> list[tuple[int, int]]:
+    """In-order pairs of similar sentences within a replaced run (the rest was cut or added).
+
+    A small dynamic programme maximising total similarity; runs are a few sentences long.
+    """
+    if len(keys_o) * len(keys_r) > MAX_PAIRING_CELLS:
+        joined = _bigram_similarity("".join(keys_o), "".join(keys_r))
+        return [(0, 0)] if joined >= CHANGED_MIN_SIMILARITY and len(keys_o) == len(keys_r) == 1 else []
+    rows, cols = len(keys_o), len(keys_r)
+    best = [[0.0] * (cols + 1) for _ in range(rows + 1)]
+    for i in range(rows - 1, -1, -1):
+        for j in range(cols - 1, -1, -1):
+            similarity = _bigram_similarity(keys_o[i], keys_r[j])
+            take = similarity + best[i + 1][j + 1] if similarity >= CHANGED_MIN_SIMILARITY else -1
+            best[i][j] = max(take, best[i + 1][j], best[i][j + 1])
+    pairs, i, j = [], 0, 0
+    while i < rows and j < cols:
+        if best[i][j] == best[i + 1][j]:
+            i += 1
+        elif best[i][j] == best[i][j + 1]:
+            j += 1
+        else:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+    return pairs
+
+
+def _same_in_mainland_wording(original: Side, reprint: Side, span_o: tuple[int, int],
+                              span_r: tuple[int, int]) -> bool:
+    """Whether a replaced run is the same text once Taiwan phrases become mainland ones."""
+    if original.phrase_keys is None and reprint.phrase_keys is None:
+        return False
+    keys_o = original.phrase_keys or original.keys
+    keys_r = reprint.phrase_keys or reprint.keys
+    return "".join(keys_o[slice(*span_o)]) == "".join(keys_r[slice(*span_r)])
+
+
+def align(original: Side, reprint: Side) -> tuple[list[Match], int]:
+    """Matches between the two sides' sentences, and how many characters they share."""
+    matches: list[Match] = []
+    missing: list[int] = []
+    added: list[int] = []
+    shared = 0
+    opcodes = SequenceMatcher(None, original.keys, reprint.keys, autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in opcodes:
+        text_o, text_r = "".join(original.keys[i1:i2]), "".join(reprint.keys[j1:j2])
+        if tag == "equal":
+            matches += [Match("kept", [i], [j]) for i, j in zip(range(i1, i2), range(j1, j2))]
+            shared += len(text_o)
+        elif tag == "replace" and (text_o == text_r or _same_in_mainland_wording(
+                original, reprint, (i1, i2), (j1, j2))):  # only boundaries or wording moved
+            matches.append(Match("kept", list(range(i1, i2)), list(range(j1, j2))))
+            shared += len(text_o)
+        elif tag == "replace" and (pairs := _similar_pairs(original.keys[i1:i2],
+                                                          reprint.keys[j1:j2])):
+            paired_o, paired_r = {i for i, _ in pairs}, {j for _, j in pairs}
+            for i, j in pairs:
+                matches.append(Match("changed", [i1 + i], [j1 + j]))
+                blocks = SequenceMatcher(None, original.keys[i1 + i], reprint.keys[j1 + j],
+                                         autojunk=False).get_matching_blocks()
+                shared += sum(block.size for block in blocks)
+            missing += [i1 + i for i in range(i2 - i1) if i not in paired_o]
+            added += [j1 + j for j in range(j2 - j1) if j not in paired_r]
+        else:
+            missing += range(i1, i2)
+            added += range(j1, j2)
+    moves = _moves(original, reprint, missing, added)
+    return matches + moves, shared + sum(len(original.keys[m.original[0]]) for m in moves)
+
+
+def _moves(original: Side, reprint: Side, missing: list[int], added: list[int]) -> list[Match]:
+    """Sentences cut in one place and added in another were moved."""
+    added_by_key: dict[str, list[int]] = {}
+    for j in added:
+        added_by_key.setdefault(reprint.keys[j], []).append(j)
+    return [Match("moved", [i], [added_by_key[original.keys[i]].pop(0)])
+            for i in missing if added_by_key.get(original.keys[i])]

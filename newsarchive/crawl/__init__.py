@@ -1,0 +1,2 @@
+"""Crawl plumbing: the shared archive connection, signals, failure reasons, middlewares,
+progress lines."""

@@ -1,0 +1,1 @@
+"""What people and programs read: exports, terminal text, the HTML report."""

@@ -1,0 +1,29 @@
+"""`python -m newsarchive.replay DIR [PORT]`: serve DIR and print the proxy URL on stdout.
+
+This is how a crawl runs its replay server in a process of its own (process.py): the
+server's threads then never compete with the crawl for the interpreter.
+"""
+
+import signal
+import sys
+from pathlib import Path
+
+from newsarchive.replay.server import ReplayServer
+
+
+def main(argv: list[str]) -> int:
+    directory, port = Path(argv[0]), int(argv[1]) if len(argv) > 1 else 0
+    try:
+        server = ReplayServer(directory, port=port)
+    except OSError as error:
+        print(f"error: {error}", flush=True)
+        return 1
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    print(server.proxy_url, flush=True)
+    with server:
+        sys.stdin.read()  # serve until the parent closes our stdin (or is gone)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
