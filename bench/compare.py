@@ -52,8 +52,10 @@ def make_pair(pool: list[str], chars: int, rng: random.Random) -> tuple[dict, di
     reprint.insert(len(reprint) // 3, "编者按:本文转载时有删节,观点仅代表作者本人。")
     reprint[-1], reprint[-2] = reprint[-2], reprint[-1]  # two swapped paragraphs
     reprint = [line for paragraph in reprint for line in paragraph.split("\n")]
-    return ({"url": "http://reprint.example/1.html", "paragraphs": reprint, "source": ""},
-            {"url": "http://original.example/1.html", "paragraphs": original})
+    return (
+        {"url": "http://reprint.example/1.html", "paragraphs": reprint, "source": ""},
+        {"url": "http://original.example/1.html", "paragraphs": original},
+    )
 
 
 def timed(function, pairs) -> list[float]:
@@ -67,8 +69,9 @@ def timed(function, pairs) -> list[float]:
 
 
 def difflib_ratio(reprint: dict, original: dict) -> float:
-    return SequenceMatcher(None, "\n".join(original["paragraphs"]),
-                           "\n".join(reprint["paragraphs"])).ratio()
+    return SequenceMatcher(
+        None, "\n".join(original["paragraphs"]), "\n".join(reprint["paragraphs"])
+    ).ratio()
 
 
 def main() -> None:
@@ -88,10 +91,14 @@ def main() -> None:
     print(f"{'':<28}{'median ms':>10}{'p95 ms':>10}{'pairs/s':>10}")
     for name, times in (("newsarchive compare()", ours), ("difflib ratio() baseline", baseline)):
         p95 = statistics.quantiles(times, n=20)[-1]
-        print(f"{name:<28}{statistics.median(times):>10.2f}{p95:>10.2f}"
-              f"{len(times) / (sum(times) / 1000):>10.0f}")
-    print(f"ratio compare/baseline (median time): "
-          f"{statistics.median(ours) / statistics.median(baseline):.2f}")
+        print(
+            f"{name:<28}{statistics.median(times):>10.2f}{p95:>10.2f}"
+            f"{len(times) / (sum(times) / 1000):>10.0f}"
+        )
+    print(
+        f"ratio compare/baseline (median time): "
+        f"{statistics.median(ours) / statistics.median(baseline):.2f}"
+    )
     target = "met" if statistics.median(ours) <= 10 else "MISSED"
     print(f"target <= 10 ms per pair: {target}; verdicts seen: {sorted(verdicts)}")
 

@@ -36,8 +36,8 @@ from pathlib import Path
 import scrapy
 from scrapy.crawler import CrawlerProcess
 
-from newsarchive.replay import ReplayServer, sample_path
 from newsarchive.archive import DATABASE_NAME
+from newsarchive.replay import ReplayServer, sample_path
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
@@ -52,8 +52,12 @@ FIRST_ID = 50001  # above every sample id, so a generated page is never taken fo
 FOLD = str.maketrans("，：；（）！？", ",:;()!?")
 # What `newsarchive crawl --replay` sets, and newsarchive's CONCURRENT_ITEMS (Scrapy's default
 # is 100): the baseline runs with the same, so the ratio measures our work, not a setting.
-CRAWL_SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
-                  "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "CONCURRENT_ITEMS": 4}
+CRAWL_SETTINGS = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+    "CONCURRENT_ITEMS": 4,
+}
 
 
 def sample(name: str) -> str:
@@ -79,10 +83,10 @@ def compose(number: int, titles: list[str], sentences: list[str]) -> dict:
     return {
         "number": number,
         "title": f"{rng.choice(titles)}（{number}）",
-        "paragraphs": ["".join(picked[i:i + 2]) for i in range(0, len(picked), 2)],
+        "paragraphs": ["".join(picked[i : i + 2]) for i in range(0, len(picked), 2)],
         "published": published,
         "original_url": f"http://{GOV}/xw/msdt/{published:%Y%m}/"
-                        f"t{published:%Y%m%d}_{2_300_000 + number}.html",
+        f"t{published:%Y%m%d}_{2_300_000 + number}.html",
     }
 
 
@@ -90,8 +94,11 @@ def fill(template: str, title: str, paragraphs: list[str], body_between: tuple[s
     """The template page with another title (<title> and heading), description and body."""
     old_title = re.search(r"<h[12][^>]*>(.+?)</h[12]>", template).group(1)
     html = template.replace(old_title, title)
-    html = re.sub(r'(?i)(<meta name="description" content=")[^"]*',
-                  lambda match: match.group(1) + paragraphs[0][:80], html)
+    html = re.sub(
+        r'(?i)(<meta name="description" content=")[^"]*',
+        lambda match: match.group(1) + paragraphs[0][:80],
+        html,
+    )
     body = "".join(f"<p>　　{paragraph}</p>\n" for paragraph in paragraphs)
     start, end = map(re.escape, body_between)
     return re.sub(f"(?s)(?<={start}).*?(?={end})", lambda _: body, html, count=1)
@@ -103,17 +110,24 @@ def reprint_page(article: dict) -> str:
     Its 上一篇/下一篇 links stay the sample's: neither crawler follows them.
     """
     when = article["published"] + timedelta(days=1, seconds=article["number"] % 3600)
-    template = (sample(REPRINT_TEMPLATE).replace("10601", str(article["number"]))
-                .replace(f"http://{ORIGINAL_TEMPLATE}", article["original_url"])
-                .replace("2023-02-28 15:20:08", f"{when:%Y-%m-%d %H:%M:%S}"))
-    return fill(template, article["title"].translate(FOLD),
-                [paragraph.translate(FOLD) for paragraph in article["paragraphs"]],
-                ('<div class="content">\n', "<p>　　</p>"))
+    template = (
+        sample(REPRINT_TEMPLATE)
+        .replace("10601", str(article["number"]))
+        .replace(f"http://{ORIGINAL_TEMPLATE}", article["original_url"])
+        .replace("2023-02-28 15:20:08", f"{when:%Y-%m-%d %H:%M:%S}")
+    )
+    return fill(
+        template,
+        article["title"].translate(FOLD),
+        [paragraph.translate(FOLD) for paragraph in article["paragraphs"]],
+        ('<div class="content">\n', "<p>　　</p>"),
+    )
 
 
 def original_page(article: dict) -> str:
-    template = sample(ORIGINAL_TEMPLATE).replace("2023-02-27 11:05",
-                                                 f"{article['published']:%Y-%m-%d %H:%M}")
+    template = sample(ORIGINAL_TEMPLATE).replace(
+        "2023-02-27 11:05", f"{article['published']:%Y-%m-%d %H:%M}"
+    )
     return fill(template, article["title"], article["paragraphs"], ("</style>\n", "</div></div>"))
 
 
@@ -123,22 +137,30 @@ def list_url(page: int) -> str:
 
 def list_page(page: int, pages: int, articles: list[dict], total: int) -> str:
     """List page `page` of `pages`: its articles, then a pager like the samples'."""
+
     def link(target: int, text: str) -> str:
         return f'<a href="{list_url(target)}">{text}</a>'
 
-    items = "".join(f'<li><a href="/show-{a["number"]}.html" title="{title}">{title}</a>'
-                    f'<span class="date">{a["published"]:%Y-%m-%d}</span></li>\n'
-                    for a in articles for title in [a["title"].translate(FOLD)])
+    items = "".join(
+        f'<li><a href="/show-{a["number"]}.html" title="{title}">{title}</a>'
+        f'<span class="date">{a["published"]:%Y-%m-%d}</span></li>\n'
+        for a in articles
+        for title in [a["title"].translate(FOLD)]
+    )
     pager = [f"<span>共{total}条</span>"]
     if page > 1:
         pager += [link(1, "首页"), link(page - 1, "上一页")]
     pager.append(f'<span class="current">{page}</span>')
     if page < pages:
         pager += [link(page + 1, "下一页"), link(pages, "尾页")]
-    html = re.sub(r'(?s)(?<=<ul class="list">\n).*?(?=</ul>)', lambda _: items,
-                  sample(LIST_TEMPLATE))
-    return re.sub(r'<div class="pages">.*?</div>',
-                  lambda _: f'<div class="pages">{" ".join(pager)}</div>', html)
+    html = re.sub(
+        r'(?s)(?<=<ul class="list">\n).*?(?=</ul>)', lambda _: items, sample(LIST_TEMPLATE)
+    )
+    return re.sub(
+        r'<div class="pages">.*?</div>',
+        lambda _: f'<div class="pages">{" ".join(pager)}</div>',
+        html,
+    )
 
 
 def write_site(root: Path, pages: int) -> int:
@@ -149,7 +171,7 @@ def write_site(root: Path, pages: int) -> int:
     list_pages = math.ceil(count / PER_LIST_PAGE)
     site = {f"http://{SITE}/robots.txt": sample(f"{SITE}/robots.txt")}
     for page in range(1, list_pages + 1):
-        chunk = articles[(page - 1) * PER_LIST_PAGE:page * PER_LIST_PAGE]
+        chunk = articles[(page - 1) * PER_LIST_PAGE : page * PER_LIST_PAGE]
         site[f"http://{SITE}{list_url(page)}"] = list_page(page, list_pages, chunk, count)
     for article in articles:
         site[f"http://{SITE}/show-{article['number']}.html"] = reprint_page(article)
@@ -212,35 +234,62 @@ def run_measured(command: list[str], logs: Path, env: dict | None = None) -> dic
     if code:  # the temporary directory goes on exit: show the end of the log now
         tail = Path(f"{logs}.err").read_text(errors="replace")[-3000:]
         sys.exit(f"{tail}\n{logs.name} exited {code}")
-    return {"wall": seconds, "cpu": usage.ru_utime + usage.ru_stime,
-            "rss": usage.ru_maxrss / 1024}  # Linux reports KiB
+    return {
+        "wall": seconds,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "rss": usage.ru_maxrss / 1024,
+    }  # Linux reports KiB
 
 
 def baseline(proxy: str, work: Path, round_: int) -> dict:
     logs = work / f"baseline-{round_}"
-    measured = run_measured([sys.executable, __file__, "--baseline-child"], logs,
-                            env=os.environ | {"http_proxy": proxy})
+    measured = run_measured(
+        [sys.executable, __file__, "--baseline-child"], logs, env=os.environ | {"http_proxy": proxy}
+    )
     stats = json.loads(Path(f"{logs}.out").read_text())
-    return {"pages": stats["response_received_count"], "crawl": stats["elapsed_time_seconds"],
-            **measured}
+    return {
+        "pages": stats["response_received_count"],
+        "crawl": stats["elapsed_time_seconds"],
+        **measured,
+    }
 
 
 def newsarchive(proxy: str, work: Path, round_: int, checks: bool = False) -> dict:
     """The real crawl: parse, validate, dedupe, store; with `checks`, the reprint checks too."""
     name = "checks" if checks else "newsarchive"
     archive, logs = work / f"archive-{name}-{round_}", work / f"{name}-{round_}"
-    settings = {**CRAWL_SETTINGS, "NEWSARCHIVE_REPLAY_PROXY": proxy,
-                "NEWSARCHIVE_CHECK_ENABLED": checks}
-    measured = run_measured([sys.executable, "-m", "newsarchive.cli", "crawl", "-q",
-                              "--archive", str(archive), "--start", START_URL,
-                              *(f"-s{name}={value}" for name, value in settings.items())], logs)
+    settings = {
+        **CRAWL_SETTINGS,
+        "NEWSARCHIVE_REPLAY_PROXY": proxy,
+        "NEWSARCHIVE_CHECK_ENABLED": checks,
+    }
+    measured = run_measured(
+        [
+            sys.executable,
+            "-m",
+            "newsarchive.cli",
+            "crawl",
+            "-q",
+            "--archive",
+            str(archive),
+            "--start",
+            START_URL,
+            *(f"-s{name}={value}" for name, value in settings.items()),
+        ],
+        logs,
+    )
     with sqlite3.connect(archive / DATABASE_NAME) as db:
         stats = json.loads(db.execute("SELECT stats FROM runs").fetchone()[0])  # the only run
         kinds = dict(db.execute("SELECT kind, COUNT(*) FROM records GROUP BY kind").fetchall())
         checks = db.execute("SELECT COUNT(*) FROM checks").fetchone()[0]
-    return {"pages": stats["response_received_count"], "crawl": stats["elapsed_time_seconds"],
-            **measured, "reprints": kinds.get("reprint", 0), "originals": kinds.get("original", 0),
-            "checks": checks}
+    return {
+        "pages": stats["response_received_count"],
+        "crawl": stats["elapsed_time_seconds"],
+        **measured,
+        "reprints": kinds.get("reprint", 0),
+        "originals": kinds.get("original", 0),
+        "checks": checks,
+    }
 
 
 def median(rounds: list[dict]) -> dict:
@@ -258,18 +307,31 @@ def report(results: dict[str, dict], articles: int) -> None:
     row = "{:<12} {:>6} {:>8} {:>7} {:>6} {:>8} {:>8}".format
     print(row("crawler", "pages", "crawl s", "wall s", "cpu s", "pages/s", "peak MB"))
     for name, r in results.items():
-        print(row(name, f"{r['pages']:.0f}", f"{r['crawl']:.1f}", f"{r['wall']:.1f}",
-                  f"{r['cpu']:.1f}", f"{r['pages'] / r['crawl']:.1f}", f"{r['rss']:.0f}"))
+        print(
+            row(
+                name,
+                f"{r['pages']:.0f}",
+                f"{r['crawl']:.1f}",
+                f"{r['wall']:.1f}",
+                f"{r['cpu']:.1f}",
+                f"{r['pages'] / r['crawl']:.1f}",
+                f"{r['rss']:.0f}",
+            )
+        )
     base = results["baseline"]
     for name, target in (("newsarchive", " (target >= 0.8)"), ("+ checks", "")):
         real = results[name]
         ratio = (real["pages"] / real["crawl"]) / (base["pages"] / base["crawl"])
         wall_ratio = (real["pages"] / real["wall"]) / (base["pages"] / base["wall"])
-        print(f"ratio {name}/baseline pages/s: {ratio:.2f}{target}; {wall_ratio:.2f} on wall "
-              "time, interpreter start-up included")
+        print(
+            f"ratio {name}/baseline pages/s: {ratio:.2f}{target}; {wall_ratio:.2f} on wall "
+            "time, interpreter start-up included"
+        )
     real = results["+ checks"]
-    print(f"records stored: {real['reprints']:.0f} reprints + {real['originals']:.0f} originals "
-          f"(expected {articles} + {articles}), {real['checks']:.0f} checks")
+    print(
+        f"records stored: {real['reprints']:.0f} reprints + {real['originals']:.0f} originals "
+        f"(expected {articles} + {articles}), {real['checks']:.0f} checks"
+    )
 
 
 def problems(rounds: dict[str, list[dict]], articles: int) -> set[str]:
@@ -288,10 +350,12 @@ def problems(rounds: dict[str, list[dict]], articles: int) -> set[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pages", type=int, default=5000,
-                        help="pages in the generated site (default: 5000)")
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="rounds; the table shows medians (default: 3)")
+    parser.add_argument(
+        "--pages", type=int, default=5000, help="pages in the generated site (default: 5000)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds; the table shows medians (default: 3)"
+    )
     parser.add_argument("--baseline-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.baseline_child:
@@ -300,13 +364,16 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="newsarchive-bench-") as tmp:
         work = Path(tmp)
         articles = write_site(work / "site", args.pages)
-        print(f"site: {articles} reprints, {articles} originals, "
-              f"{math.ceil(articles / PER_LIST_PAGE)} list pages, robots.txt", flush=True)
+        print(
+            f"site: {articles} reprints, {articles} originals, "
+            f"{math.ceil(articles / PER_LIST_PAGE)} list pages, robots.txt",
+            flush=True,
+        )
         rounds: dict[str, list[dict]] = {name: [] for name in CRAWLERS}
         with ReplayServer(work / "site") as server:
             for round_ in range(args.rounds):
                 # Rotate which goes first, so none always gets the warmer caches.
-                names = list(CRAWLERS)[round_ % 3:] + list(CRAWLERS)[:round_ % 3]
+                names = list(CRAWLERS)[round_ % 3 :] + list(CRAWLERS)[: round_ % 3]
                 for name in names:
                     rounds[name].append(CRAWLERS[name](server.proxy_url, work, round_))
     report({name: median(results) for name, results in rounds.items()}, articles)

@@ -21,8 +21,16 @@ def check_reprint(archive: Archive, reprint_url: str, original: dict | None = No
     if original is None and named:
         original = archive.records.get(named)
     failure = archive.runs.latest_failure(named) if named and original is None else None
-    check = dict(ItemAdapter(compare(reprint, original, checked_at=utc_now(),
-                                     original_failure=failure["reason"] if failure else None)))
+    check = dict(
+        ItemAdapter(
+            compare(
+                reprint,
+                original,
+                checked_at=utc_now(),
+                original_failure=failure["reason"] if failure else None,
+            )
+        )
+    )
     archive.checks.save(check)
     return check
 

@@ -41,86 +41,152 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     command = sub.add_parser(
-        "crawl", help="crawl reprint sites and their originals into the archive",
+        "crawl",
+        help="crawl reprint sites and their originals into the archive",
         description="Crawl reprint sites, follow each 原文链接 to its original, and store both "
-        "in the archive.", epilog=EPILOG_EXIT)
-    command.add_argument("--replay", metavar="DIR", type=Path,
-                         help="serve DIR (e.g. samples) on 127.0.0.1 and crawl it instead of the "
-                         "web; its sites.toml gives the start pages")
+        "in the archive.",
+        epilog=EPILOG_EXIT,
+    )
+    command.add_argument(
+        "--replay",
+        metavar="DIR",
+        type=Path,
+        help="serve DIR (e.g. samples) on 127.0.0.1 and crawl it instead of the "
+        "web; its sites.toml gives the start pages",
+    )
     command.add_argument("--archive", metavar="DIR", type=Path, help=ARCHIVE_HELP)
     command.add_argument("--spider", default="xunrui", help="spider to run (default: xunrui)")
-    command.add_argument("--start", metavar="URL", action="append",
-                         help="start page (column list); repeat for several")
-    command.add_argument("-s", "--set", metavar="NAME=VALUE", action="append", default=[],
-                         help="override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=2")
+    command.add_argument(
+        "--start",
+        metavar="URL",
+        action="append",
+        help="start page (column list); repeat for several",
+    )
+    command.add_argument(
+        "-s",
+        "--set",
+        metavar="NAME=VALUE",
+        action="append",
+        default=[],
+        help="override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=2",
+    )
     command.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log (INFO)")
     command.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     command.set_defaults(run=crawl.crawl)
 
-    command = sub.add_parser("export", help="write archived records as JSON Lines, JSON or CSV",
-                             description="Write archived records to a file (atomically) or "
-                             "stdout.")
+    command = sub.add_parser(
+        "export",
+        help="write archived records as JSON Lines, JSON or CSV",
+        description="Write archived records to a file (atomically) or stdout.",
+    )
     command.add_argument("--archive", metavar="DIR", type=Path, help=ARCHIVE_HELP)
-    command.add_argument("--format", choices=["jsonl", "json", "csv"], default="jsonl",
-                         help="output format (default: jsonl)")
-    command.add_argument("--excel", action="store_true",
-                         help="CSV for spreadsheets: start with a UTF-8 byte order mark")
-    command.add_argument("--kind", choices=["reprint", "original", "check"],
-                         help="only this kind of record; `check` exports the reprint checks")
+    command.add_argument(
+        "--format",
+        choices=["jsonl", "json", "csv"],
+        default="jsonl",
+        help="output format (default: jsonl)",
+    )
+    command.add_argument(
+        "--excel",
+        action="store_true",
+        help="CSV for spreadsheets: start with a UTF-8 byte order mark",
+    )
+    command.add_argument(
+        "--kind",
+        choices=["reprint", "original", "check"],
+        help="only this kind of record; `check` exports the reprint checks",
+    )
     command.add_argument("--site", metavar="HOST", help="only records of this host")
-    command.add_argument("--since", metavar="YYYY-MM-DD", type=iso_date,
-                         help="only records published on or after this day")
+    command.add_argument(
+        "--since",
+        metavar="YYYY-MM-DD",
+        type=iso_date,
+        help="only records published on or after this day",
+    )
     command.add_argument("-o", "--output", metavar="FILE", help="output file (default: stdout)")
     command.set_defaults(run=archived.export)
 
-    command = sub.add_parser("parse", help="parse one saved page and print its record as JSON",
-                             description="Parse a saved HTML page with the parser its URL "
-                             "selects (or the fallback) and print the record; for debugging "
-                             "parsers.")
-    command.add_argument("file", type=Path,
-                         help="saved page, e.g. samples/zjifz.org.cn/show-10595.html")
-    command.add_argument("--url", help="URL the page was served at (default: read from a "
-                         "samples/HOST/PATH file name, else the fallback parser)")
-    command.add_argument("--kind", choices=["reprint", "original"],
-                         help="role of the page (default: the parser family's)")
+    command = sub.add_parser(
+        "parse",
+        help="parse one saved page and print its record as JSON",
+        description="Parse a saved HTML page with the parser its URL "
+        "selects (or the fallback) and print the record; for debugging "
+        "parsers.",
+    )
+    command.add_argument(
+        "file", type=Path, help="saved page, e.g. samples/zjifz.org.cn/show-10595.html"
+    )
+    command.add_argument(
+        "--url",
+        help="URL the page was served at (default: read from a "
+        "samples/HOST/PATH file name, else the fallback parser)",
+    )
+    command.add_argument(
+        "--kind",
+        choices=["reprint", "original"],
+        help="role of the page (default: the parser family's)",
+    )
     command.set_defaults(run=pages.parse)
 
-    command = sub.add_parser("check", help="recompute every stored reprint's check",
-                             description="Compare every stored reprint with its stored original "
-                             "again (after a comparator improvement, say) and store the checks.")
+    command = sub.add_parser(
+        "check",
+        help="recompute every stored reprint's check",
+        description="Compare every stored reprint with its stored original "
+        "again (after a comparator improvement, say) and store the checks.",
+    )
     command.add_argument("--archive", metavar="DIR", type=Path, help=ARCHIVE_HELP)
     command.set_defaults(run=archived.check)
 
     command = sub.add_parser(
-        "compare", help="check one reprint against its original, from saved files",
+        "compare",
+        help="check one reprint against its original, from saved files",
         description="Compare a reprint with its original. Each is a saved HTML page (parsed with "
-        "the parser its URL selects) or a .txt file with one paragraph a line.")
+        "the parser its URL selects) or a .txt file with one paragraph a line.",
+    )
     command.add_argument("reprint", type=Path, help="reprint: saved .html page or .txt file")
     command.add_argument("original", type=Path, help="original: saved .html page or .txt file")
     command.add_argument("--reprint-url", help="URL the reprint page was served at")
     command.add_argument("--original-url", help="URL the original page was served at")
-    command.add_argument("--format", choices=["text", "json", "html"], default="text",
-                         help="text summary with diffs (default), the check as JSON, or an HTML "
-                         "page")
+    command.add_argument(
+        "--format",
+        choices=["text", "json", "html"],
+        default="text",
+        help="text summary with diffs (default), the check as JSON, or an HTML page",
+    )
     command.add_argument("-o", "--output", metavar="FILE", help="output file (default: stdout)")
     command.set_defaults(run=pages.compare_files)
 
-    command = sub.add_parser("report", help="write a static HTML report of all checks",
-                             description="Write an HTML report: an index of every reprint check "
-                             "and a side-by-side page per pair. Open OUT/index.html in a browser.")
+    command = sub.add_parser(
+        "report",
+        help="write a static HTML report of all checks",
+        description="Write an HTML report: an index of every reprint check "
+        "and a side-by-side page per pair. Open OUT/index.html in a browser.",
+    )
     command.add_argument("--archive", metavar="DIR", type=Path, help=ARCHIVE_HELP)
-    command.add_argument("-o", "--output", metavar="DIR", type=Path, default=Path("report"),
-                         help="output directory (default: ./report)")
+    command.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        type=Path,
+        default=Path("report"),
+        help="output directory (default: ./report)",
+    )
     command.set_defaults(run=archived.report)
 
-    command = sub.add_parser("schema", help="print the JSON Schema of a record",
-                             description="Print the JSON Schemas of the records crawls store "
-                             "and exports write: Article and ReprintCheck.")
+    command = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of a record",
+        description="Print the JSON Schemas of the records crawls store "
+        "and exports write: Article and ReprintCheck.",
+    )
     command.set_defaults(run=archived.schema)
 
-    command = sub.add_parser("replay", help="serve a samples directory as an HTTP proxy",
-                             description="Serve DIR on 127.0.0.1 as an HTTP proxy in the "
-                             "foreground, for scrapy shell, curl -x or a browser. Ctrl-C stops it.")
+    command = sub.add_parser(
+        "replay",
+        help="serve a samples directory as an HTTP proxy",
+        description="Serve DIR on 127.0.0.1 as an HTTP proxy in the "
+        "foreground, for scrapy shell, curl -x or a browser. Ctrl-C stops it.",
+    )
     command.add_argument("directory", type=Path, help="samples directory, e.g. samples")
     command.add_argument("--port", type=int, default=8087, help="port (default: 8087; 0 = any)")
     command.set_defaults(run=pages.replay)

@@ -33,7 +33,8 @@ class Article:
     title: str | None = None
     """Article title as shown."""
     published_at: str | None = None
-    """ISO 8601 at the precision shown: 2023-02-17T17:00:27+08:00, 2023-02-16T09:47+08:00 or 2023-03-20."""
+    """ISO 8601 at the precision shown: 2023-02-17T17:00:27+08:00, 2023-02-16T09:47+08:00 or
+    2023-03-20."""
     published_at_raw: str | None = None
     """The publication time exactly as the page shows it, e.g. 2023年03月15日 10:30."""
     source: str | None = None
@@ -43,7 +44,8 @@ class Article:
     category: str | None = None
     """Column the page belongs to: breadcrumb column or the ColumnName meta tag."""
     paragraphs: list[str] = field(default_factory=list)
-    """Body paragraphs, whitespace collapsed; no navigation, disclaimers, footers or 原文链接 line."""
+    """Body paragraphs, whitespace collapsed; no navigation, disclaimers, footers or the
+    原文链接 line."""
     body: str = ""
     """The paragraphs joined with newlines."""
     images: list[str] = field(default_factory=list)
@@ -78,8 +80,10 @@ class ReprintCheck:
     """URL of the reprint record."""
     original_url: str | None = None
     """URL of the original record compared with, or the 原文链接 named when there is none."""
-    verdict: str | None = field(default=None, metadata={"json_schema_extra": {
-        "enum": ["faithful", "edited", "unrelated", None]}})
+    verdict: str | None = field(
+        default=None,
+        metadata={"json_schema_extra": {"enum": ["faithful", "edited", "unrelated", None]}},
+    )
     """`faithful` (no edit beyond formatting), `edited` (any edit) or `unrelated` (not the same
     article); null when there is no original to compare with."""
     flags: list[str] = field(default_factory=list)
@@ -103,7 +107,8 @@ class ReprintCheck:
     lag_precision: str | None = None
     """Precision of lag_seconds: second, minute or day."""
     original_status: str | None = None
-    """available, unavailable (fetch failed: see original_failure), not_fetched or none (no link)."""
+    """available, unavailable (fetch failed: see original_failure), not_fetched or none (no
+    link)."""
     original_failure: str | None = None
     """Why the original could not be had, e.g. http_404."""
     changed_numbers: list[dict] = field(default_factory=list)
@@ -122,9 +127,14 @@ class ReprintCheck:
 
 
 def _schema(item_class: type) -> dict[str, Any]:
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-              "title": item_class.__name__}
-    return schema | ItemAdapter.get_json_schema(item_class)
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": item_class.__name__,
+    }
+    schema |= ItemAdapter.get_json_schema(item_class)
+    for spec in schema["properties"].values():  # field docstrings wrap; descriptions do not
+        spec["description"] = " ".join(spec.get("description", "").split())
+    return schema
 
 
 @cache

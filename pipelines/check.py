@@ -43,8 +43,10 @@ class CheckPipeline:
         return item
 
     def _original_settled(self, url: str) -> bool:
-        return (self.archive.records.url_of(url) is not None
-                or self.archive.runs.latest_failure(url) is not None)
+        return (
+            self.archive.records.url_of(url) is not None
+            or self.archive.runs.latest_failure(url) is not None
+        )
 
     def page_failed(self, url: str, stage: str) -> None:
         if stage in ("fetch", "link", "parse"):

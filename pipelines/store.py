@@ -44,8 +44,9 @@ class StorePipeline:
         if isinstance(exception, DuplicateItem):
             self.archive.records.save(record_of(item), self.run)  # notes the alias or sighting
         elif isinstance(exception, InvalidItem):
-            self.archive.runs.add_failure(exception.url, "validate", "invalid",
-                                          "; ".join(exception.errors), run=self.run)
+            self.archive.runs.add_failure(
+                exception.url, "validate", "invalid", "; ".join(exception.errors), run=self.run
+            )
 
     def page_redirected(self, urls: list[str], url: str) -> None:
         """URLs that redirected to a page are its aliases: a 原文链接 naming one still resolves."""
@@ -54,13 +55,18 @@ class StorePipeline:
                 self.archive.records.add_alias(alias, url, self.run)
 
     def item_error(self, item, response, failure) -> None:
-        self.archive.runs.add_failure(ItemAdapter(item).get("url", ""), "pipeline",
-                                      failure.type.__name__, failure.getErrorMessage(),
-                                      run=self.run)
+        self.archive.runs.add_failure(
+            ItemAdapter(item).get("url", ""),
+            "pipeline",
+            failure.type.__name__,
+            failure.getErrorMessage(),
+            run=self.run,
+        )
 
     def page_failed(self, url, stage, reason, detail=None, http_status=None, referer=None) -> None:
-        self.archive.runs.add_failure(url, stage, reason, detail, http_status, referer,
-                                      run=self.run)
+        self.archive.runs.add_failure(
+            url, stage, reason, detail, http_status, referer, run=self.run
+        )
 
     def spider_closed(self, reason: str) -> None:
         self.archive.runs.finish(self.run, reason, self.crawler.stats.get_stats())

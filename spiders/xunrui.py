@@ -30,12 +30,15 @@ class XunruiSpider(scrapy.Spider):
         self.start_arg = start
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        urls = self.start_arg.split(",") if self.start_arg else self.settings.getlist(
-            "NEWSARCHIVE_XUNRUI_START_URLS"
+        urls = (
+            self.start_arg.split(",")
+            if self.start_arg
+            else self.settings.getlist("NEWSARCHIVE_XUNRUI_START_URLS")
         )
         if not urls:
-            self.logger.error("No start pages: set NEWSARCHIVE_XUNRUI_START_URLS or pass "
-                              "-a start=URL[,URL...]")
+            self.logger.error(
+                "No start pages: set NEWSARCHIVE_XUNRUI_START_URLS or pass -a start=URL[,URL...]"
+            )
         for url in urls:
             yield scrapy.Request(url.strip(), callback=self.parse_list, errback=self.fetch_failed)
 
@@ -57,12 +60,21 @@ class XunruiSpider(scrapy.Spider):
         if not item.original_url:
             return
         if urlsplit(item.original_url).scheme not in FOLLOWED_SCHEMES:
-            report_failure(self.crawler, url=item.original_url, stage="link",
-                           reason="unsupported_scheme", referer=response.url)
+            report_failure(
+                self.crawler,
+                url=item.original_url,
+                stage="link",
+                reason="unsupported_scheme",
+                referer=response.url,
+            )
             return
-        yield scrapy.Request(item.original_url, callback=self.parse_original,
-                             errback=self.fetch_failed, meta={"allow_offsite": True},
-                             headers={"Referer": response.url})
+        yield scrapy.Request(
+            item.original_url,
+            callback=self.parse_original,
+            errback=self.fetch_failed,
+            meta={"allow_offsite": True},
+            headers={"Referer": response.url},
+        )
 
     def parse_original(self, response: Response) -> Iterator:
         item = self.parse_article(response, "original")
@@ -72,19 +84,31 @@ class XunruiSpider(scrapy.Spider):
     def parse_article(self, response: Response, kind: str):
         """The page's record, or None after recording why there is none."""
         if redirected_from := response.meta.get("redirect_urls"):
-            self.crawler.signals.send_catch_log(page_redirected, urls=redirected_from,
-                                                url=response.url)
+            self.crawler.signals.send_catch_log(
+                page_redirected, urls=redirected_from, url=response.url
+            )
         try:
             page = page_for(response, kind)
             if not page.is_article():
-                report_failure(self.crawler, url=response.url, stage="parse", reason="not_article",
-                               http_status=response.status)
+                report_failure(
+                    self.crawler,
+                    url=response.url,
+                    stage="parse",
+                    reason="not_article",
+                    http_status=response.status,
+                )
                 return None
             return page.to_item()
         except Exception as error:  # a parser bug loses this page, not the run
             self.logger.exception("Could not parse %s", response.url)
-            report_failure(self.crawler, url=response.url, stage="parse", reason="parse_error",
-                           detail=f"{type(error).__name__}: {error}", http_status=response.status)
+            report_failure(
+                self.crawler,
+                url=response.url,
+                stage="parse",
+                reason="parse_error",
+                detail=f"{type(error).__name__}: {error}",
+                http_status=response.status,
+            )
             return None
 
     def fetch_failed(self, failure: Failure) -> None:

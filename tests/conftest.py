@@ -82,10 +82,13 @@ def check_summary(check: dict) -> dict:
         "original_url": check["original_url"],
         "verdict": check["verdict"],
         "flags": check["flags"],
-        "changed_numbers": [{"original": change["original"], "reprint": change["reprint"]}
-                            for change in check["changed_numbers"]],
-        "paragraph_statuses": dict(sorted(Counter(
-            entry["status"] for entry in check["paragraphs"]).items())),
+        "changed_numbers": [
+            {"original": change["original"], "reprint": change["reprint"]}
+            for change in check["changed_numbers"]
+        ],
+        "paragraph_statuses": dict(
+            sorted(Counter(entry["status"] for entry in check["paragraphs"]).items())
+        ),
         "coverage": check["coverage"],
         "purity": check["purity"],
         "title_equal": check["title"].get("equal"),

@@ -48,8 +48,11 @@ def main(argv: list[str]) -> int:
             continue
         changed += 1
         name = str(path.relative_to(SAMPLES.parent))
-        sys.stdout.writelines(difflib.unified_diff(old.splitlines(True), text.splitlines(True),
-                                                   f"a/{name}", f"b/{name}"))
+        sys.stdout.writelines(
+            difflib.unified_diff(
+                old.splitlines(True), text.splitlines(True), f"a/{name}", f"b/{name}"
+            )
+        )
         if write:
             path.write_text(text, encoding="utf-8")
     print(f"{changed} snapshot(s) {'rewritten' if write else 'would change'}", file=sys.stderr)

@@ -12,8 +12,14 @@ COMMANDS = ["crawl", "export", "parse", "replay", "schema", "check", "compare", 
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "newsarchive", *args], cwd=ROOT,
-                          capture_output=True, text=True, check=False, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "newsarchive", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize("command", [None, *COMMANDS])
@@ -86,17 +92,28 @@ def test_compare_two_text_files_prints_the_changed_number(tmp_path):
     assert "300 → 3000" in text.stdout and "[-300-]{+3000+}" in text.stdout
 
     check = json.loads(run("compare", str(reprint), str(original), "--format", "json").stdout)
-    assert (check["verdict"], check["flags"]) == ("edited", ["changed_numbers", "changed_paragraphs"])
+    assert (check["verdict"], check["flags"]) == (
+        "edited",
+        ["changed_numbers", "changed_paragraphs"],
+    )
 
 
 def test_compare_saved_pages_writes_one_html_page(tmp_path):
     page = tmp_path / "check.html"
-    result = run("compare", str(SAMPLES / "zjifz.org.cn/show-10595.html"),
-                 str(SAMPLES / "mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html"),
-                 "--format", "html", "-o", str(page))
+    result = run(
+        "compare",
+        str(SAMPLES / "zjifz.org.cn/show-10595.html"),
+        str(SAMPLES / "mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html"),
+        "--format",
+        "html",
+        "-o",
+        str(page),
+    )
     assert result.returncode == 0, result.stderr
     html = page.read_text("utf-8")
-    assert "Content-Security-Policy" in html and "呼和浩特“三个结合”扎实开展民族团结进步创建" in html
+    assert (
+        "Content-Security-Policy" in html and "呼和浩特“三个结合”扎实开展民族团结进步创建" in html
+    )
 
 
 def test_check_and_report_commands_need_an_archive(tmp_path):

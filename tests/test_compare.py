@@ -7,8 +7,8 @@ from conftest import SAMPLES
 from itemadapter import ItemAdapter
 from scrapy.http import HtmlResponse
 
-from newsarchive.compare.attribution import lag, title_check
 from newsarchive.compare import compare
+from newsarchive.compare.attribution import lag, title_check
 from newsarchive.parsers import page_for
 from newsarchive.replay import CHECK_SUFFIX, sample_path, sample_url, stored_headers
 
@@ -55,7 +55,8 @@ def test_sample_reprint_gets_its_expected_verdict_and_flags(check_path):
     assert (check["verdict"], check["flags"]) == (expected["verdict"], expected["flags"])
     assert check["original_url"] == expected["original_url"]
     assert [(c["original"], c["reprint"]) for c in check["changed_numbers"]] == [
-        (c["original"], c["reprint"]) for c in expected["changed_numbers"]]
+        (c["original"], c["reprint"]) for c in expected["changed_numbers"]
+    ]
     statuses = Counter(entry["status"] for entry in check["paragraphs"])
     for status, count in expected["paragraph_statuses"].items():
         if count is not None:
@@ -75,11 +76,14 @@ def test_seed_pair_is_faithful_unattributed_and_a_day_late():
 
 def test_numbers_changed_inside_a_paragraph_are_listed_with_context():
     reprint, original = seed_pair()
-    reprint["paragraphs"] = [p.replace("参与300万人次", "参与3000万人次") for p in reprint["paragraphs"]]
+    reprint["paragraphs"] = [
+        p.replace("参与300万人次", "参与3000万人次") for p in reprint["paragraphs"]
+    ]
     check = check_of(reprint, original)
     assert check["verdict"] == "edited"
     assert check["changed_numbers"] == [
-        {"original": "300", "reprint": "3000", "context": '籽"互动话题参与300万人次、阅读次数'}]
+        {"original": "300", "reprint": "3000", "context": '籽"互动话题参与300万人次、阅读次数'}
+    ]
     [changed] = [entry for entry in check["paragraphs"] if entry["status"] == "changed"]
     assert ["-", "300"] in changed["diff"] and ["+", "3000"] in changed["diff"]
 
@@ -139,7 +143,10 @@ def test_without_an_original_there_is_no_verdict_but_the_reason():
     reprint, _ = seed_pair()
     gone = check_of(reprint, None, original_failure="http_404")
     assert (gone["verdict"], gone["original_status"], gone["original_failure"]) == (
-        None, "unavailable", "http_404")
+        None,
+        "unavailable",
+        "http_404",
+    )
     assert "original_unavailable" in gone["flags"]
     reprint["original_url"] = None
     unlinked = check_of(reprint, None)
@@ -185,9 +192,13 @@ def test_lag_is_honest_about_precision(reprint_at, original_at, expected):
 
 
 def test_taiwan_wording_in_a_traditional_reprint_is_not_an_edit():
-    original = {"url": "http://a.gov.cn/t20230101_1.html",
-                "paragraphs": ["全区加快推进信息网络建设，推广使用国产软件。", "会议要求各地认真落实。"]}
-    reprint = {"url": "http://mirror.example/1.html",
-               "paragraphs": ["全區加快推進資訊網路建設，推廣使用國產軟體。", "會議要求各地認真落實。"]}
+    original = {
+        "url": "http://a.gov.cn/t20230101_1.html",
+        "paragraphs": ["全区加快推进信息网络建设，推广使用国产软件。", "会议要求各地认真落实。"],
+    }
+    reprint = {
+        "url": "http://mirror.example/1.html",
+        "paragraphs": ["全區加快推進資訊網路建設，推廣使用國產軟體。", "會議要求各地認真落實。"],
+    }
     check = check_of(reprint, original)
     assert (check["verdict"], check["flags"]) == ("faithful", [])

@@ -9,8 +9,8 @@ import sys
 import pytest
 from conftest import ROOT
 
-from newsarchive.replay import CHECK_SUFFIX, sample_path
 from newsarchive.archive import Archive
+from newsarchive.replay import CHECK_SUFFIX, sample_path
 
 SEED = "http://zjifz.org.cn/show-10595.html"
 SEED_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html"
@@ -21,8 +21,10 @@ MOVED_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202303/t20230327_2283391.html"
 MOVED_ORIGINAL_NOW = "https://mw.nmg.gov.cn/zwdt/msdt/202303/t20230327_2283391.html"
 HOSTILE = "http://w.mzuzx.org.cn/show-30003.html"  # its 原文链接 is javascript:
 REPRINTS = (
-    {f"http://zjifz.org.cn/show-{n}.html"
-     for n in (10595, 10598, 10601, 10602, 10603, 10604, 10605, 10606, 10607, 10608)}
+    {
+        f"http://zjifz.org.cn/show-{n}.html"
+        for n in (10595, 10598, 10601, 10602, 10603, 10604, 10605, 10606, 10607, 10608)
+    }
     | {f"http://w.mzdc.org.cn/show-{n}.html" for n in range(20001, 20007)}  # reprint variants
     | {f"http://w.mzuzx.org.cn/show-{n}.html" for n in range(30001, 30007)}
 )
@@ -39,8 +41,14 @@ ORIGINALS = {
 
 
 def newsarchive(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "newsarchive", *args], cwd=ROOT,
-                          capture_output=True, text=True, check=False, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "newsarchive", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
 
 
 def export(archive, *args: str) -> list[dict]:
@@ -107,9 +115,10 @@ def test_seed_original_is_stored_with_the_same_title(crawled):
 
 def test_article_under_two_urls_is_stored_once_with_an_alias(crawled, db):
     aliases = {tuple(row) for row in db.execute("SELECT alias, url FROM aliases")}
-    assert aliases == {("http://zjifz.org.cn/index.php?c=show&id=10601",
-                        "http://zjifz.org.cn/show-10601.html"),
-                       (MOVED_ORIGINAL, MOVED_ORIGINAL_NOW)}
+    assert aliases == {
+        ("http://zjifz.org.cn/index.php?c=show&id=10601", "http://zjifz.org.cn/show-10601.html"),
+        (MOVED_ORIGINAL, MOVED_ORIGINAL_NOW),
+    }
     record = next(r for r in crawled[3] if r["url"] == "http://zjifz.org.cn/show-10601.html")
     assert record["aliases"] == ["http://zjifz.org.cn/index.php?c=show&id=10601"]
 
@@ -118,24 +127,44 @@ def test_pairs_are_linked_and_the_gone_original_is_a_failure_with_its_reprint_ke
     links = dict(db.execute("SELECT reprint_url, original_url FROM links").fetchall())
     assert set(links) == REPRINTS - {"http://zjifz.org.cn/show-10603.html"}
     assert links[SEED] == SEED_ORIGINAL
-    failures = [dict(row) for row in db.execute(
-        "SELECT url, stage, reason, http_status, referer FROM failures WHERE run = 1"
-        " ORDER BY url")]
+    failures = [
+        dict(row)
+        for row in db.execute(
+            "SELECT url, stage, reason, http_status, referer FROM failures WHERE run = 1"
+            " ORDER BY url"
+        )
+    ]
     assert failures == [
-        {"url": GONE_ORIGINAL, "stage": "fetch", "reason": "http_404", "http_status": 404,
-         "referer": "http://zjifz.org.cn/show-10604.html"},
-        {"url": "javascript:document.title='pwned'", "stage": "link",
-         "reason": "unsupported_scheme", "http_status": None, "referer": HOSTILE},
+        {
+            "url": GONE_ORIGINAL,
+            "stage": "fetch",
+            "reason": "http_404",
+            "http_status": 404,
+            "referer": "http://zjifz.org.cn/show-10604.html",
+        },
+        {
+            "url": "javascript:document.title='pwned'",
+            "stage": "link",
+            "reason": "unsupported_scheme",
+            "http_status": None,
+            "referer": HOSTILE,
+        },
     ]
     assert "http://zjifz.org.cn/show-10604.html" in {r["url"] for r in crawled[3]}
 
 
 def test_redirected_original_is_stored_at_its_new_https_url_and_still_linked(crawled):
     with Archive(crawled[0]) as archive:
-        link = next(link for link in archive.pairs()
-                    if link["reprint_url"] == "http://zjifz.org.cn/show-10608.html")
-        gone = next(link for link in archive.pairs()
-                    if link["reprint_url"] == "http://zjifz.org.cn/show-10604.html")
+        link = next(
+            link
+            for link in archive.pairs()
+            if link["reprint_url"] == "http://zjifz.org.cn/show-10608.html"
+        )
+        gone = next(
+            link
+            for link in archive.pairs()
+            if link["reprint_url"] == "http://zjifz.org.cn/show-10604.html"
+        )
     assert link["original_url"] == MOVED_ORIGINAL
     assert (link["original_status"], link["original_record"]) == ("stored", MOVED_ORIGINAL_NOW)
     assert (gone["original_status"], gone["original_failure"]) == ("failed", "http_404")
@@ -163,8 +192,11 @@ def test_every_pair_was_checked_during_the_crawl_as_its_sample_expects(crawled):
     checks = {check["reprint_url"]: check for check in export(crawled[0], "--kind", "check")}
     assert set(checks) == REPRINTS
     for url, check in checks.items():
-        expected = json.loads(sample_path(ROOT / "samples", url).with_name(
-            sample_path(ROOT / "samples", url).name + CHECK_SUFFIX).read_text("utf-8"))
+        expected = json.loads(
+            sample_path(ROOT / "samples", url)
+            .with_name(sample_path(ROOT / "samples", url).name + CHECK_SUFFIX)
+            .read_text("utf-8")
+        )
         assert (check["verdict"], check["flags"]) == (expected["verdict"], expected["flags"]), url
 
 
@@ -182,7 +214,9 @@ def test_a_broken_page_is_recorded_and_the_run_goes_on_with_exit_status_3(tmp_pa
     shutil.copytree(ROOT / "samples", web)
     (web / "zjifz.org.cn/show-10606.html").write_text(
         "<html><head><title>提示信息 - 宗教法治网</title></head>"
-        "<body><div class='msg'>文章不存在或已被删除</div></body></html>", encoding="utf-8")
+        "<body><div class='msg'>文章不存在或已被删除</div></body></html>",
+        encoding="utf-8",
+    )
     archive = tmp_path / "archive"
 
     result = newsarchive("crawl", "--replay", str(web), "--archive", str(archive), "-q")
@@ -199,8 +233,10 @@ def test_check_command_recomputes_and_report_command_writes_the_pages(crawled, t
     before = export(archive, "--kind", "check")
     result = newsarchive("check", "--archive", str(archive))
     assert result.returncode == 0, result.stderr
-    assert ("Checked 22 reprints: 13 faithful, 5 edited, 1 unrelated, 3 without an original"
-            in result.stdout)
+    assert (
+        "Checked 22 reprints: 13 faithful, 5 edited, 1 unrelated, 3 without an original"
+        in result.stdout
+    )
     after = export(archive, "--kind", "check")
     strip = [{k: v for k, v in check.items() if k != "checked_at"} for check in before]
     assert [{k: v for k, v in check.items() if k != "checked_at"} for check in after] == strip

@@ -6,10 +6,11 @@ import json
 import stat
 
 import pytest
+from conftest import sample_record
 
+from newsarchive.archive import Archive
 from newsarchive.output.export import EXPORT_FIELDS, FORMATS, write_records
 from newsarchive.output.files import atomic_output
-from newsarchive.archive import Archive
 
 PAGES = (
     "http://zjifz.org.cn/show-10595.html",
@@ -19,11 +20,8 @@ PAGES = (
     "http://www.huhhot.gov.cn/zwdt/bmdt/202303/t20230315_1470358.html",  # GBK page
 )
 
-from conftest import sample_record
 
 LIST_FIELDS = ("paragraphs", "images", "meta", "aliases")
-
-
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +70,10 @@ def test_csv_round_trips_with_lists_and_objects_as_json_cells(records):
         for row in rows
     ]
     as_text = [
-        {field: value if field in LIST_FIELDS else "" if value is None else str(value)
-         for field, value in record.items()}
+        {
+            field: value if field in LIST_FIELDS else "" if value is None else str(value)
+            for field, value in record.items()
+        }
         for record in records
     ]
     assert parsed == as_text
@@ -101,11 +101,14 @@ def test_no_records_export_an_empty_document(format, expected):
     assert exported([], format) == expected
     if format == "json":
         assert json.loads(expected) == []
+
+
 def test_csv_of_no_records_still_has_the_header_line():
     assert exported([], "csv").decode("utf-8").splitlines() == [",".join(EXPORT_FIELDS)]
 
 
 # atomic_output ----------------------------------------------------------------------------
+
 
 def test_atomic_output_replaces_the_file_and_leaves_no_temporary(tmp_path, records):
     target = tmp_path / "exports" / "records.jsonl"  # the directory is created too
@@ -137,6 +140,8 @@ def test_atomic_output_creates_no_file_when_the_first_write_fails(tmp_path):
         raise KeyboardInterrupt
 
     assert list(tmp_path.iterdir()) == []
+
+
 def test_replacing_an_export_keeps_its_file_permissions(tmp_path, records):
     target = tmp_path / "records.json"
     target.write_bytes(b"[]")
@@ -149,8 +154,9 @@ def test_replacing_an_export_keeps_its_file_permissions(tmp_path, records):
 
 
 @pytest.mark.parametrize("path", [None, "-"])
-def test_atomic_output_writes_to_stdout_for_none_or_dash(path, records, capsysbinary,
-                                                         tmp_path, monkeypatch):
+def test_atomic_output_writes_to_stdout_for_none_or_dash(
+    path, records, capsysbinary, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     with atomic_output(path) as file:
         write_records(records, "csv", file)

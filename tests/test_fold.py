@@ -1,7 +1,15 @@
 import pytest
 
 from newsarchive.compare.boilerplate import is_boilerplate
-from newsarchive.compare.fold import content_hash, bare, fold, is_traditional, sentences, strip_pinyin, to_simplified
+from newsarchive.compare.fold import (
+    bare,
+    content_hash,
+    fold,
+    is_traditional,
+    sentences,
+    strip_pinyin,
+    to_simplified,
+)
 
 
 @pytest.mark.parametrize(
@@ -101,7 +109,7 @@ def test_boilerplate_lines_are_told_from_article_text(paragraph, expected):
 
 def test_punctuation_width_quotes_indentation_and_zero_width_do_not_change_the_hash():
     original = ["\u3000\u3000近年来，呼和浩特市（首府）扎实推进“三个结合”。", "参与300万人次！"]
-    reprint = ["近年来,呼和浩特市(首府)扎\u200b实推进\"三个结合\"。", "", "参与 300万人次!"]
+    reprint = ['近年来,呼和浩特市(首府)扎\u200b实推进"三个结合"。', "", "参与 300万人次!"]
     assert content_hash(original) == content_hash(reprint)
 
 

@@ -15,14 +15,28 @@ from newsarchive.replay import EXPECTED_SUFFIX, sample_url, stored_headers
 EXPECTED = sorted(SAMPLES.rglob(f"*{EXPECTED_SUFFIX}"))
 # Texts that belong to the page around an article, never to its body. (Credit lines such as
 # （责任编辑：王芳） are the article's own; the comparator keeps them apart.)
-NOT_BODY = ["免责声明", "原文链接", "版权所有", "当前位置", "点击", "字号", "打印",
-            "关闭", "分享到", "TRS_Editor", "上一篇", "下一篇", "主办"]
+NOT_BODY = [
+    "免责声明",
+    "原文链接",
+    "版权所有",
+    "当前位置",
+    "点击",
+    "字号",
+    "打印",
+    "关闭",
+    "分享到",
+    "TRS_Editor",
+    "上一篇",
+    "下一篇",
+    "主办",
+]
 
 
 def served(page: Path, url: str | None = None) -> HtmlResponse:
     """The page as the replay server serves it: its bytes and its stored headers."""
-    return HtmlResponse(url=url or sample_url(page), body=page.read_bytes(),
-                        headers=stored_headers(page)[1])
+    return HtmlResponse(
+        url=url or sample_url(page), body=page.read_bytes(), headers=stored_headers(page)[1]
+    )
 
 
 def expected_page(expected_path: Path) -> tuple[HtmlResponse, dict]:
@@ -87,7 +101,8 @@ def test_page_for_picks_the_family_by_host_and_url(url, family):
 
 
 @pytest.mark.parametrize(
-    "path", ["zjifz.org.cn/index.html", "zjifz.org.cn/list-zjsp.html", "zjifz.org.cn/list-zjsp-2.html"]
+    "path",
+    ["zjifz.org.cn/index.html", "zjifz.org.cn/list-zjsp.html", "zjifz.org.cn/list-zjsp-2.html"],
 )
 def test_home_and_list_pages_are_not_articles(path):
     assert not page_for(served(SAMPLES / path)).is_article()
@@ -103,9 +118,13 @@ def test_fallback_reads_government_meta_tags_and_paragraphs():
     html = """<html><head><title>Page - Site</title>
     <meta name="ArticleTitle" content="标题"><meta name="PubDate" content="2023-02-16 10:21">
     <meta name="ContentSource" content="某某局"><meta name="SiteName" content="某某网"></head>
-    <body><div class="nav"><a href="/">首页</a></div><p>　　第一段。</p><p> </p><p>第二段。</p></body></html>"""
-    response = HtmlResponse(url="http://www.example.gov.cn/art/2023/2/16/art_1_2.html",
-                            body=html.encode("utf-8"), encoding="utf-8")
+    <body><div class="nav"><a href="/">首页</a></div>
+    <p>　　第一段。</p><p> </p><p>第二段。</p></body></html>"""
+    response = HtmlResponse(
+        url="http://www.example.gov.cn/art/2023/2/16/art_1_2.html",
+        body=html.encode("utf-8"),
+        encoding="utf-8",
+    )
     item = page_for(response, "original").to_item()
     assert (item.title, item.source, item.site_name) == ("标题", "某某局", "某某网")
     assert item.published_at == "2023-02-16T10:21+08:00"
@@ -116,7 +135,10 @@ def test_fallback_reads_government_meta_tags_and_paragraphs():
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        ('<p>原文链接:<a href="http://a.gov.cn/t20230101_1.html">x</a></p>', "http://a.gov.cn/t20230101_1.html"),
+        (
+            '<p>原文链接:<a href="http://a.gov.cn/t20230101_1.html">x</a></p>',
+            "http://a.gov.cn/t20230101_1.html",
+        ),
         ("<p>原文链接：http://a.gov.cn/t20230101_1.html</p>", "http://a.gov.cn/t20230101_1.html"),
         ('<p>原文链接:<a href="/show-1.html">本站</a></p>', "http://zjifz.org.cn/show-1.html"),
         ("<p>原文链接:file:///etc/passwd</p>", "file:///etc/passwd"),
@@ -125,5 +147,7 @@ def test_fallback_reads_government_meta_tags_and_paragraphs():
 )
 def test_original_link_from_href_or_text(line, expected):
     html = f"<html><body><div class='content'><p>正文。</p>{line}</div></body></html>"
-    response = HtmlResponse(url="http://zjifz.org.cn/show-9.html", body=html.encode(), encoding="utf-8")
+    response = HtmlResponse(
+        url="http://zjifz.org.cn/show-9.html", body=html.encode(), encoding="utf-8"
+    )
     assert page_for(response).original_url() == expected

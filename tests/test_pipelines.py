@@ -15,22 +15,24 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
+from newsarchive.archive import Archive, Stored
+from newsarchive.compare.fold import content_hash
 from newsarchive.crawl.archive import crawl_archive
+from newsarchive.crawl.drops import DuplicateItem, InvalidItem
 from newsarchive.crawl.signals import page_failed, page_redirected
 from newsarchive.items import Article
 from newsarchive.parsers import page_for
-from newsarchive.archive import Archive, Stored
-from newsarchive.compare.fold import content_hash
 from newsarchive.pipelines.check import CheckPipeline
-from newsarchive.crawl.drops import DuplicateItem, InvalidItem
 from newsarchive.pipelines.dedupe import DedupePipeline
 from newsarchive.pipelines.normalize import NormalizePipeline
 from newsarchive.pipelines.store import StorePipeline
 from newsarchive.pipelines.validate import ValidatePipeline
 from newsarchive.spiders.xunrui import XunruiSpider
 
-EXPECTED = {record["url"]: record for record in (
-    json.loads(path.read_text("utf-8")) for path in SAMPLES.rglob("*.expected.json"))}
+EXPECTED = {
+    record["url"]: record
+    for record in (json.loads(path.read_text("utf-8")) for path in SAMPLES.rglob("*.expected.json"))
+}
 SAMPLE_URLS = sorted(EXPECTED)
 
 SEED = "http://zjifz.org.cn/show-10595.html"
@@ -54,8 +56,14 @@ def send(crawler, signal, **kwargs) -> None:
 
 def drop(crawler, item, exception: DropItem, response: HtmlResponse | None = None) -> None:
     """What Scrapy's scraper does when a pipeline drops an item."""
-    send(crawler, signals.item_dropped, item=item, response=response, exception=exception,
-         spider=crawler.spider)
+    send(
+        crawler,
+        signals.item_dropped,
+        item=item,
+        response=response,
+        exception=exception,
+        spider=crawler.spider,
+    )
 
 
 @pytest.fixture
@@ -66,16 +74,21 @@ def archive_dir(tmp_path) -> Path:
 @pytest.fixture
 def make_crawler(archive_dir):
     """A crawler with its spider, as one run of `scrapy crawl xunrui` has, but no engine."""
+
     def make():
-        crawler = get_crawler(XunruiSpider, settings_dict={
-            "NEWSARCHIVE_ARCHIVE": str(archive_dir),
-            "NEWSARCHIVE_CHECK_ENABLED": True,
-            # No engine runs, so spider_opened is never sent: leave out the core extensions
-            # (CoreStats, LogStats) whose spider_closed handlers rely on it.
-            "EXTENSIONS_BASE": {},
-        })
+        crawler = get_crawler(
+            XunruiSpider,
+            settings_dict={
+                "NEWSARCHIVE_ARCHIVE": str(archive_dir),
+                "NEWSARCHIVE_CHECK_ENABLED": True,
+                # No engine runs, so spider_opened is never sent: leave out the core extensions
+                # (CoreStats, LogStats) whose spider_closed handlers rely on it.
+                "EXTENSIONS_BASE": {},
+            },
+        )
         crawler.spider = XunruiSpider.from_crawler(crawler)
         return crawler
+
     return make
 
 
@@ -106,23 +119,30 @@ def store(crawler):
 @pytest.fixture
 def stored(archive_dir):
     """Save records into the archive the pipelines use, as an earlier run did."""
+
     def save(*items: Article) -> None:
         with Archive(archive_dir) as archive:
             for item in items:
                 archive.records.save(ItemAdapter(item).asdict())
+
     return save
 
 
 def stats(crawler, component: str) -> dict:
     prefix = f"newsarchive/{component}/"
-    return {key.removeprefix(prefix): value for key, value in crawler.stats.get_stats().items()
-            if key.startswith(prefix)}
+    return {
+        key.removeprefix(prefix): value
+        for key, value in crawler.stats.get_stats().items()
+        if key.startswith(prefix)
+    }
 
 
 # Every pipeline ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("pipeline_class", [NormalizePipeline, ValidatePipeline, DedupePipeline,
-                                            StorePipeline])
+
+@pytest.mark.parametrize(
+    "pipeline_class", [NormalizePipeline, ValidatePipeline, DedupePipeline, StorePipeline]
+)
 def test_pipelines_pass_other_items_through_untouched(crawler, pipeline_class):
     pipeline = build_from_crawler(pipeline_class, crawler)
     other = {"url": "http://zjifz.org.cn/list-zjsp.html", "title": "  宗教时评 "}
@@ -133,15 +153,17 @@ def test_pipelines_pass_other_items_through_untouched(crawler, pipeline_class):
 
 
 def test_the_pipelines_of_a_crawl_share_one_archive_connection(crawler):
-    dedupe, store, check = (build_from_crawler(cls, crawler)
-                            for cls in (DedupePipeline, StorePipeline, CheckPipeline))
+    dedupe, store, check = (
+        build_from_crawler(cls, crawler) for cls in (DedupePipeline, StorePipeline, CheckPipeline)
+    )
     assert dedupe.archive is store.archive is check.archive
 
 
 @pytest.mark.parametrize("pipeline_class", [DedupePipeline, StorePipeline, CheckPipeline])
 def test_archive_pipelines_need_the_archive_setting(pipeline_class):
-    crawler = get_crawler(XunruiSpider, settings_dict={"NEWSARCHIVE_ARCHIVE": "",
-                                                       "NEWSARCHIVE_CHECK_ENABLED": True})
+    crawler = get_crawler(
+        XunruiSpider, settings_dict={"NEWSARCHIVE_ARCHIVE": "", "NEWSARCHIVE_CHECK_ENABLED": True}
+    )
 
     with pytest.raises(NotConfigured, match="NEWSARCHIVE_ARCHIVE"):
         build_from_crawler(pipeline_class, crawler)
@@ -149,15 +171,24 @@ def test_archive_pipelines_need_the_archive_setting(pipeline_class):
 
 # NormalizePipeline ------------------------------------------------------------------------
 
+
 def test_normalize_strips_texts_and_fills_body_site_hash_and_fetch_time(crawler):
-    item = Article(url="http://zjifz.org.cn/show-1.html", kind="reprint",
-                   title="  标题\u3000文字 ", source=" 中国民族报\n", author="",
-                   paragraphs=["  第一段， ", "", "\u3000\u3000第二段\n续"])
+    item = Article(
+        url="http://zjifz.org.cn/show-1.html",
+        kind="reprint",
+        title="  标题\u3000文字 ",
+        source=" 中国民族报\n",
+        author="",
+        paragraphs=["  第一段， ", "", "\u3000\u3000第二段\n续"],
+    )
 
     assert build_from_crawler(NormalizePipeline, crawler).process_item(item) is item
     adapter = ItemAdapter(item)
     assert (adapter["title"], adapter["source"], adapter["author"]) == (
-        "标题 文字", "中国民族报", "")
+        "标题 文字",
+        "中国民族报",
+        "",
+    )
     assert adapter["paragraphs"] == ["第一段，", "第二段 续"]
     assert adapter["body"] == "第一段，\n第二段 续"
     assert adapter["site"] == "zjifz.org.cn"
@@ -168,8 +199,12 @@ def test_normalize_strips_texts_and_fills_body_site_hash_and_fetch_time(crawler)
 
 
 def test_normalize_keeps_the_site_and_fetch_time_already_set(crawler):
-    item = Article(url="http://127.0.0.1:8080/show-1.html", site="zjifz.org.cn",
-                   fetched_at=FETCHED_AT, paragraphs=["正文"])
+    item = Article(
+        url="http://127.0.0.1:8080/show-1.html",
+        site="zjifz.org.cn",
+        fetched_at=FETCHED_AT,
+        paragraphs=["正文"],
+    )
 
     build_from_crawler(NormalizePipeline, crawler).process_item(item)
 
@@ -177,6 +212,7 @@ def test_normalize_keeps_the_site_and_fetch_time_already_set(crawler):
 
 
 # ValidatePipeline -------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("url", SAMPLE_URLS)
 def test_validate_passes_every_sample_record(crawler, url):
@@ -193,19 +229,29 @@ def test_validate_passes_an_article_of_pictures_only(crawler):
     assert build_from_crawler(ValidatePipeline, crawler).process_item(item) is item
 
 
-@pytest.mark.parametrize(("changes", "expected"), [
-    pytest.param({"title": ""}, ["title: empty"], id="empty-title"),
-    pytest.param({"title": None}, ["title: empty"], id="no-title"),
-    pytest.param({"kind": None}, ["kind: not set"], id="no-kind"),
-    pytest.param({"paragraphs": [], "body": "", "images": []}, ["body: no text and no images"],
-                 id="no-body-no-images"),
-    pytest.param({"http_status": "200"}, ["http_status must be null or integer"], id="wrong-type"),
-    pytest.param({"kind": "copy"}, ["kind must be one of"], id="unknown-kind"),
-    pytest.param({"meta": {"keywords": 1}}, ["meta.keywords must be string"],
-                 id="wrong-type-nested"),
-    pytest.param({"title": "", "kind": None}, ["kind: not set", "title: empty"],
-                 id="several-errors"),
-])
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        pytest.param({"title": ""}, ["title: empty"], id="empty-title"),
+        pytest.param({"title": None}, ["title: empty"], id="no-title"),
+        pytest.param({"kind": None}, ["kind: not set"], id="no-kind"),
+        pytest.param(
+            {"paragraphs": [], "body": "", "images": []},
+            ["body: no text and no images"],
+            id="no-body-no-images",
+        ),
+        pytest.param(
+            {"http_status": "200"}, ["http_status must be null or integer"], id="wrong-type"
+        ),
+        pytest.param({"kind": "copy"}, ["kind must be one of"], id="unknown-kind"),
+        pytest.param(
+            {"meta": {"keywords": 1}}, ["meta.keywords must be string"], id="wrong-type-nested"
+        ),
+        pytest.param(
+            {"title": "", "kind": None}, ["kind: not set", "title: empty"], id="several-errors"
+        ),
+    ],
+)
 def test_validate_raises_invalid_item_with_readable_errors(crawler, changes, expected):
     item = sample_item(SEED)
     adapter = ItemAdapter(item)
@@ -218,12 +264,15 @@ def test_validate_raises_invalid_item_with_readable_errors(crawler, changes, exp
     assert raised.value.url == SEED
     errors = raised.value.errors
     assert len(errors) == len(expected)
-    assert [error[:len(prefix)] for error, prefix in zip(errors, expected, strict=True)] == expected
+    assert [
+        error[: len(prefix)] for error, prefix in zip(errors, expected, strict=True)
+    ] == expected
     assert str(raised.value) == f"Invalid record {SEED}: {'; '.join(raised.value.errors)}"
     assert crawler.stats.get_value("newsarchive/failures/invalid") == 1
 
 
 # DedupePipeline ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(("url", "outcome"), [(STATIC, "unchanged"), (DYNAMIC, "alias")])
 def test_dedupe_drops_unchanged_pages_and_aliases(crawler, stored, dedupe, url, outcome):
@@ -237,11 +286,15 @@ def test_dedupe_drops_unchanged_pages_and_aliases(crawler, stored, dedupe, url, 
     assert stats(crawler, "dedupe") == {outcome: 1}
 
 
-@pytest.mark.parametrize("item", [
-    pytest.param(lambda: sample_item(SEED), id="new"),
-    pytest.param(lambda: sample_item(STATIC, paragraphs=["更正：原文有误，现已修改。"]),
-                 id="changed"),
-])
+@pytest.mark.parametrize(
+    "item",
+    [
+        pytest.param(lambda: sample_item(SEED), id="new"),
+        pytest.param(
+            lambda: sample_item(STATIC, paragraphs=["更正：原文有误，现已修改。"]), id="changed"
+        ),
+    ],
+)
 def test_dedupe_passes_new_and_changed_pages(crawler, stored, dedupe, item):
     stored(sample_item(STATIC))
     item = item()
@@ -251,6 +304,7 @@ def test_dedupe_passes_new_and_changed_pages(crawler, stored, dedupe, item):
 
 
 # StorePipeline ----------------------------------------------------------------------------
+
 
 def test_store_starts_a_run_named_after_the_spider(crawler, store):
     run = crawler.stats.get_value("newsarchive/run")
@@ -267,7 +321,8 @@ def test_store_saves_items_and_counts_each_outcome(crawler, store, archive_dir):
     assert stats(crawler, "store") == {"new": 1, "moved": 1, "unchanged": 1, "changed": 1}
     with Archive(archive_dir) as archive:  # another connection: every save is committed
         assert [(r["url"], r["aliases"], r["body"]) for r in archive.records.all()] == [
-            (STATIC, [DYNAMIC], edited.body)]
+            (STATIC, [DYNAMIC], edited.body)
+        ]
         assert len(archive.records.versions(STATIC)) == 2
 
 
@@ -306,7 +361,11 @@ def test_store_records_an_invalid_item_as_a_failure(crawler, store):
 
     [failure] = store.archive.runs.failures()
     assert (failure["run"], failure["url"], failure["stage"], failure["reason"]) == (
-        store.run, SEED, "validate", "invalid")
+        store.run,
+        SEED,
+        "validate",
+        "invalid",
+    )
     assert failure["detail"] == "title: empty; body: no text and no images"
     assert list(store.archive.records.all()) == []
 
@@ -321,18 +380,33 @@ def test_store_ignores_items_dropped_for_other_reasons(crawler, store):
 def test_store_records_a_failed_page_and_links_show_the_lost_original(crawler, store):
     store.process_item(sample_item(GONE_REPRINT))
 
-    send(crawler, page_failed, url=GONE_ORIGINAL, stage="fetch", reason="http_404",
-         detail="HttpError: Ignoring non-200 response", http_status=404, referer=GONE_REPRINT)
+    send(
+        crawler,
+        page_failed,
+        url=GONE_ORIGINAL,
+        stage="fetch",
+        reason="http_404",
+        detail="HttpError: Ignoring non-200 response",
+        http_status=404,
+        referer=GONE_REPRINT,
+    )
 
     [failure] = store.archive.runs.failures()
     assert {key: value for key, value in failure.items() if key not in ("id", "at")} == {
-        "run": store.run, "url": GONE_ORIGINAL, "stage": "fetch", "reason": "http_404",
-        "detail": "HttpError: Ignoring non-200 response", "http_status": 404,
+        "run": store.run,
+        "url": GONE_ORIGINAL,
+        "stage": "fetch",
+        "reason": "http_404",
+        "detail": "HttpError: Ignoring non-200 response",
+        "http_status": 404,
         "referer": GONE_REPRINT,
     }
     [link] = store.archive.pairs()
     assert (link["reprint_url"], link["original_status"], link["original_failure"]) == (
-        GONE_REPRINT, "failed", "http_404")
+        GONE_REPRINT,
+        "failed",
+        "http_404",
+    )
 
 
 def test_store_records_an_item_error_as_a_pipeline_failure(crawler, store):
@@ -341,16 +415,27 @@ def test_store_records_an_item_error_as_a_pipeline_failure(crawler, store):
     except ValueError:
         failure = Failure()
 
-    send(crawler, signals.item_error, item=sample_item(SEED), response=None,
-         spider=crawler.spider, failure=failure)
+    send(
+        crawler,
+        signals.item_error,
+        item=sample_item(SEED),
+        response=None,
+        spider=crawler.spider,
+        failure=failure,
+    )
 
     [recorded] = store.archive.runs.failures()
     assert (recorded["url"], recorded["stage"], recorded["reason"], recorded["detail"]) == (
-        SEED, "pipeline", "ValueError", "archive full")
+        SEED,
+        "pipeline",
+        "ValueError",
+        "archive full",
+    )
 
 
 def test_store_writes_the_run_stats_at_spider_closed_and_the_archive_closes_last(
-        crawler, store, archive_dir):
+    crawler, store, archive_dir
+):
     store.process_item(sample_item(SEED))
     crawler.stats.set_value("newsarchive/failures", 2)
 
@@ -364,8 +449,11 @@ def test_store_writes_the_run_stats_at_spider_closed_and_the_archive_closes_last
         run = archive.runs.last()
     assert (run["id"], run["spider"], run["finish_reason"]) == (store.run, "xunrui", "finished")
     assert run["finished_at"] is not None
-    assert run["stats"] == {"newsarchive/run": store.run, "newsarchive/store/new": 1,
-                            "newsarchive/failures": 2}
+    assert run["stats"] == {
+        "newsarchive/run": store.run,
+        "newsarchive/store/new": 1,
+        "newsarchive/failures": 2,
+    }
 
 
 def test_store_records_the_urls_that_redirected_to_a_page_as_its_aliases(crawler, store):
@@ -376,7 +464,10 @@ def test_store_records_the_urls_that_redirected_to_a_page_as_its_aliases(crawler
     assert store.archive.records.url_of(OLD_ORIGINAL) == MOVED_ORIGINAL
     [link] = store.archive.pairs()
     assert (link["original_url"], link["original_status"], link["original_record"]) == (
-        OLD_ORIGINAL, "stored", MOVED_ORIGINAL)
+        OLD_ORIGINAL,
+        "stored",
+        MOVED_ORIGINAL,
+    )
 
 
 def test_a_redirect_to_the_same_url_is_no_alias(crawler, store):
@@ -388,10 +479,13 @@ def test_a_redirect_to_the_same_url_is_no_alias(crawler, store):
 
 # The four in settings order ---------------------------------------------------------------
 
+
 def run_pipelines(crawler, items: list[Article]) -> None:
     """One run through normalize, validate, dedupe and store, as ITEM_PIPELINES orders them."""
-    pipelines = [build_from_crawler(cls, crawler) for cls in
-                 (NormalizePipeline, ValidatePipeline, DedupePipeline, StorePipeline)]
+    pipelines = [
+        build_from_crawler(cls, crawler)
+        for cls in (NormalizePipeline, ValidatePipeline, DedupePipeline, StorePipeline)
+    ]
     pipelines[-1].open_spider()  # the store is the one that opens a run
     for item in items:
         try:
@@ -414,25 +508,34 @@ def test_two_runs_over_the_samples_store_each_article_once(make_crawler, archive
     run_pipelines(second, parsed_samples())
 
     pages = len(SAMPLE_URLS) - 1  # DYNAMIC is the same page as STATIC
-    reprints = [EXPECTED[url] for url in SAMPLE_URLS
-                if EXPECTED[url]["kind"] == "reprint" and url != DYNAMIC]
+    reprints = [
+        EXPECTED[url]
+        for url in SAMPLE_URLS
+        if EXPECTED[url]["kind"] == "reprint" and url != DYNAMIC
+    ]
     with Archive(archive_dir) as archive:
         assert archive.counts() == {
-            "reprint": len(reprints), "original": pages - len(reprints), "aliases": 1,
-            "links": sum(1 for reprint in reprints if reprint["original_url"])}
+            "reprint": len(reprints),
+            "original": pages - len(reprints),
+            "aliases": 1,
+            "links": sum(1 for reprint in reprints if reprint["original_url"]),
+        }
         assert archive.records.url_of(DYNAMIC) == STATIC
         first_run, second_run = archive.runs.get(1), archive.runs.get(2)
     # the dynamic URL sorts first, so the static one takes the record over from it
     assert stats(first, "store") == {"new": pages, "moved": 1}
-    assert {key: value for key, value in first_run["stats"].items()
-            if key.startswith("newsarchive/store/")} == {
-        "newsarchive/store/new": pages, "newsarchive/store/moved": 1}
+    assert {
+        key: value
+        for key, value in first_run["stats"].items()
+        if key.startswith("newsarchive/store/")
+    } == {"newsarchive/store/new": pages, "newsarchive/store/moved": 1}
     assert stats(second, "store") == {}
     assert stats(second, "dedupe") == {"unchanged": pages + 1}  # the alias page seen again too
     assert second_run["finish_reason"] == "finished"
 
 
 # CheckPipeline ----------------------------------------------------------------------------
+
 
 @pytest.fixture
 def check(crawler, store):
@@ -461,14 +564,22 @@ def test_a_reprint_naming_no_original_is_checked_on_arrival(store, check, archiv
 
 def test_a_failed_original_checks_its_reprint_as_unavailable(crawler, store, check, archive_dir):
     check.process_item(store.process_item(sample_item(GONE_REPRINT)))
-    send(crawler, page_failed, url=GONE_ORIGINAL, stage="fetch", reason="http_404",
-         http_status=404, referer=GONE_REPRINT)
+    send(
+        crawler,
+        page_failed,
+        url=GONE_ORIGINAL,
+        stage="fetch",
+        reason="http_404",
+        http_status=404,
+        referer=GONE_REPRINT,
+    )
     gone = stored_checks(archive_dir)[GONE_REPRINT]
     assert (gone["original_status"], gone["original_failure"]) == ("unavailable", "http_404")
 
 
 def test_reprints_whose_original_never_came_are_checked_when_the_spider_closes(
-        crawler, store, check, archive_dir):
+    crawler, store, check, archive_dir
+):
     check.process_item(store.process_item(sample_item(SEED)))
     check.close_spider()
     assert stored_checks(archive_dir)[SEED]["original_status"] == "not_fetched"

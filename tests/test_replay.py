@@ -55,7 +55,9 @@ def test_anything_not_stored_answers_404(replay_server, url):
 
 
 def test_direct_requests_name_the_host_in_the_path(replay_server):
-    with urllib.request.urlopen(f"{replay_server.proxy_url}/zjifz.org.cn/robots.txt", timeout=10) as r:
+    with urllib.request.urlopen(
+        f"{replay_server.proxy_url}/zjifz.org.cn/robots.txt", timeout=10
+    ) as r:
         assert r.read().startswith(b"User-agent: *")
 
 
@@ -79,7 +81,10 @@ def test_https_urls_are_served_through_a_tls_tunnel(replay_server):
     [
         ("http://zjifz.org.cn/show-10595.html", "zjifz.org.cn/show-10595.html"),
         ("http://zjifz.org.cn/", "zjifz.org.cn/index.html"),
-        ("http://zjifz.org.cn/index.php?c=show&id=10601", "zjifz.org.cn/index.php%3Fc=show&id=10601"),
+        (
+            "http://zjifz.org.cn/index.php?c=show&id=10601",
+            "zjifz.org.cn/index.php%3Fc=show&id=10601",
+        ),
         ("https://mw.nmg.gov.cn/xw/", "mw.nmg.gov.cn/xw/index.html"),
     ],
 )

@@ -20,6 +20,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 
+from newsarchive.archive import Archive
 from newsarchive.compare import compare
 from newsarchive.output.report import (
     SITE_CSP,
@@ -31,7 +32,6 @@ from newsarchive.output.report import (
     percent,
     write_report,
 )
-from newsarchive.archive import Archive
 
 TEMPLATES = ROOT / "newsarchive" / "templates"
 CHECKED_AT = "2024-05-01T09:00:00Z"
@@ -46,8 +46,6 @@ SCRIPT = "<script>document.title='pwned'</script>"
 IMG = "<img src=x onerror=\"document.title='pwned'\">"
 BOLD = "<b onmouseover=alert(1)>"
 JAVASCRIPT_URL = "javascript:document.title='pwned'"
-
-
 
 
 def edited_paragraphs(paragraphs: list[str]) -> list[str]:
@@ -69,10 +67,17 @@ def hostile_record(url: str) -> dict:
     paragraphs[0] += IMG
     paragraphs[6] = BOLD + paragraphs[6] + "</b>"
     paragraphs.append(f"（本文地址:{url}）")
-    return sample_record(SEED, url=url, title=SCRIPT + seed["title"], source=BOLD + "新华网</b>",
-                         author=IMG, site_name=SCRIPT, paragraphs=paragraphs,
-                         original_url=JAVASCRIPT_URL,
-                         images=["javascript:alert(1)", " javascript:alert(2)", "java\nscript:x"])
+    return sample_record(
+        SEED,
+        url=url,
+        title=SCRIPT + seed["title"],
+        source=BOLD + "新华网</b>",
+        author=IMG,
+        site_name=SCRIPT,
+        paragraphs=paragraphs,
+        original_url=JAVASCRIPT_URL,
+        images=["javascript:alert(1)", " javascript:alert(2)", "java\nscript:x"],
+    )
 
 
 def sample_hostile_records() -> list[dict]:
@@ -98,13 +103,24 @@ def report(tmp_path_factory) -> Path:
     hostile, lone = hostile_record(HOSTILE), hostile_record(HOSTILE_LONE)
     directory = tmp_path_factory.mktemp("report")
     with Archive(directory / "archive") as archive:
-        for record in (seed, original, edited, no_original, hostile, lone,
-                       *sample_hostile_records()):
+        for record in (
+            seed,
+            original,
+            edited,
+            no_original,
+            hostile,
+            lone,
+            *sample_hostile_records(),
+        ):
             archive.records.save(record)
-        for check in (check_of(seed, original), check_of(edited, original),
-                      check_of(no_original, None, original_failure="http_404"),
-                      check_of(hostile, original), check_of(lone, None),
-                      *(check_of(record, None) for record in sample_hostile_records())):
+        for check in (
+            check_of(seed, original),
+            check_of(edited, original),
+            check_of(no_original, None, original_failure="http_404"),
+            check_of(hostile, original),
+            check_of(lone, None),
+            *(check_of(record, None) for record in sample_hostile_records()),
+        ):
             archive.checks.save(check)
         index = write_report(archive, directory / "out")
     return index
@@ -131,28 +147,35 @@ def lone_page(report) -> Path:
 
 # Formatting -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("seconds", "precision", "expected"), [
-    (111600, "minute", "1 天 7 小时"),
-    (86400, "second", "1 天"),
-    (2700, "minute", "45 分"),
-    (3600 * 5 + 60, "minute", "5 小时 1 分"),
-    (42, "second", "42 秒"),
-    (-60175, "minute", "−16 小时 42 分"),
-    (172800, "day", "≈2 天（仅日期）"),
-    (0, "day", "同一天（仅日期）"),
-    (None, None, "—"),
-])
+
+@pytest.mark.parametrize(
+    ("seconds", "precision", "expected"),
+    [
+        (111600, "minute", "1 天 7 小时"),
+        (86400, "second", "1 天"),
+        (2700, "minute", "45 分"),
+        (3600 * 5 + 60, "minute", "5 小时 1 分"),
+        (42, "second", "42 秒"),
+        (-60175, "minute", "−16 小时 42 分"),
+        (172800, "day", "≈2 天（仅日期）"),
+        (0, "day", "同一天（仅日期）"),
+        (None, None, "—"),
+    ],
+)
 def test_lag_is_human_and_honest_about_day_precision(seconds, precision, expected):
     assert lag_text(seconds, precision) == expected
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("2023-02-17T17:00:27+08:00", "2023-02-17 17:00:27"),
-    ("2023-02-16T09:47+08:00", "2023-02-16 09:47"),
-    ("2023-03-20", "2023-03-20"),
-    ("2024-05-01T08:00:00Z", "2024-05-01 08:00:00Z"),
-    (None, "—"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2023-02-17T17:00:27+08:00", "2023-02-17 17:00:27"),
+        ("2023-02-16T09:47+08:00", "2023-02-16 09:47"),
+        ("2023-03-20", "2023-03-20"),
+        ("2024-05-01T08:00:00Z", "2024-05-01 08:00:00Z"),
+        (None, "—"),
+    ],
+)
 def test_dates_drop_the_t_and_china_offset(value, expected):
     assert date_text(value) == expected
 
@@ -161,24 +184,28 @@ def test_percent_has_one_decimal_and_a_dash_for_none():
     assert (percent(0.9993), percent(1.0), percent(None)) == ("99.9%", "100.0%", "—")
 
 
-@pytest.mark.parametrize(("url", "expected"), [
-    ("http://mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html", True),
-    ("HTTPS://example.org/a?b=c", True),
-    ("javascript:alert(1)", False),
-    (" javascript:alert(1)", False),
-    ("java\nscript:alert(1)", False),
-    ("http://a.example/\tjavascript:", False),
-    ("data:text/html,<script>alert(1)</script>", False),
-    ("//evil.example/", False),
-    ("/show-1.html", False),
-    ("", False),
-    (None, False),
-])
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html", True),
+        ("HTTPS://example.org/a?b=c", True),
+        ("javascript:alert(1)", False),
+        (" javascript:alert(1)", False),
+        ("java\nscript:alert(1)", False),
+        ("http://a.example/\tjavascript:", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("//evil.example/", False),
+        ("/show-1.html", False),
+        ("", False),
+        (None, False),
+    ],
+)
 def test_only_whole_http_urls_become_links(url, expected):
     assert is_web_url(url) is expected
 
 
 # Files and markup -------------------------------------------------------------------------
+
 
 def test_report_writes_index_one_page_per_pair_and_assets(report):
     assert report.name == "index.html"
@@ -190,7 +217,8 @@ def test_report_writes_index_one_page_per_pair_and_assets(report):
     assert len(links) == len(rows) == 5 + len(sample_hostile_records())
     assert all((report.parent / link).is_file() for link in links)
     assert {path.name for path in (report.parent / "pairs").iterdir()} == {
-        link.removeprefix("pairs/") for link in links}
+        link.removeprefix("pairs/") for link in links
+    }
 
 
 def test_pair_page_names_are_stable_hashes_of_the_reprint_url():
@@ -226,9 +254,12 @@ def test_hostile_strings_are_text_in_the_html_source(report, lone_page):
         for raw in (SCRIPT, "<img src=x", "<b onmouseover"):
             assert raw not in source, (path, raw)
         tree = lxml.html.fromstring(source)
-        assert not [element.tag for element in tree.iter()
-                    if isinstance(element.tag, str) and any(
-                        name.lower().startswith("on") for name in element.attrib)]
+        assert not [
+            element.tag
+            for element in tree.iter()
+            if isinstance(element.tag, str)
+            and any(name.lower().startswith("on") for name in element.attrib)
+        ]
         assert not tree.cssselect("img, b, script:not([src])")
 
 
@@ -255,7 +286,8 @@ def test_changed_pair_marks_cut_added_text_and_changed_numbers(report):
     assert [cell.text_content() for cell in numbers.cssselect("td")][:2] == ["127", "172"]
     missing, added = page.cssselect("tr.row-missing")[0], page.cssselect("tr.row-added")[0]
     assert missing.cssselect("td.original")[0].text_content() and not (
-        missing.cssselect("td.reprint")[0].text_content())
+        missing.cssselect("td.reprint")[0].text_content()
+    )
     assert added.cssselect("td.reprint")[0].text_content().endswith("借鉴推广。")
     assert not added.cssselect("td.original")[0].text_content()
 
@@ -292,10 +324,18 @@ def driver():
     profile = tempfile.mkdtemp(prefix="newsarchive-chromium-")
     options = Options()
     options.binary_location = str(CHROMIUM)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                     "--disable-dev-shm-usage", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run",
-                     "--window-size=1400,1000", f"--user-data-dir={profile}"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1400,1000",
+        f"--user-data-dir={profile}",
+    ):
         options.add_argument(argument)
     browser = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     try:
@@ -306,16 +346,21 @@ def driver():
 
 
 def visible_rows(driver) -> list:
-    return [row for row in driver.find_elements(By.CSS_SELECTOR, "#checks tbody tr")
-            if row.is_displayed()]
+    return [
+        row
+        for row in driver.find_elements(By.CSS_SELECTOR, "#checks tbody tr")
+        if row.is_displayed()
+    ]
 
 
 def test_index_in_browser_lists_every_pair_with_its_verdict(driver, report):
     driver.get(report.as_uri())
     rows = driver.find_elements(By.CSS_SELECTOR, "#checks tbody tr")
     assert len(rows) == 5 + len(sample_hostile_records())
-    verdicts = {row.get_attribute("data-verdict"): row.find_element(By.CSS_SELECTOR, ".badge").text
-                for row in rows}
+    verdicts = {
+        row.get_attribute("data-verdict"): row.find_element(By.CSS_SELECTOR, ".badge").text
+        for row in rows
+    }
     assert verdicts["faithful"].startswith("忠实") and verdicts["edited"].startswith("有改动")
     assert verdicts["none"].startswith("无对照")
     assert driver.find_element(By.ID, "filters").is_displayed()  # the script ran under the CSP
@@ -326,8 +371,10 @@ def test_clicking_a_header_sorts_the_rows(driver, report):
     header = driver.find_elements(By.CSS_SELECTOR, "#checks thead th")[6]  # 覆盖率
 
     def coverages():
-        return [row.find_elements(By.TAG_NAME, "td")[6].get_attribute("data-sort")
-                for row in driver.find_elements(By.CSS_SELECTOR, "#checks tbody tr")]
+        return [
+            row.find_elements(By.TAG_NAME, "td")[6].get_attribute("data-sort")
+            for row in driver.find_elements(By.CSS_SELECTOR, "#checks tbody tr")
+        ]
 
     header.click()
     ascending = coverages()
@@ -355,8 +402,9 @@ def test_typing_and_selecting_filters_hide_rows(driver, report):
     Select(driver.find_element(By.ID, "filter-verdict")).select_by_value("")
     Select(driver.find_element(By.ID, "filter-flag")).select_by_value("changed_numbers")
     shown = visible_rows(driver)
-    assert shown and all("changed_numbers" in row.get_attribute("data-flags").split()
-                         for row in shown)
+    assert shown and all(
+        "changed_numbers" in row.get_attribute("data-flags").split() for row in shown
+    )
     assert len(shown) < total
 
 
@@ -365,8 +413,9 @@ def test_changed_pair_in_browser_is_side_by_side_with_highlights(driver, report,
     rows = driver.find_elements(By.CSS_SELECTOR, "table.sbs tbody tr")
     assert len(rows) == 14
     for row in rows:
-        original, reprint = (row.find_element(By.CSS_SELECTOR, f"td.{side}")
-                             for side in ("original", "reprint"))
+        original, reprint = (
+            row.find_element(By.CSS_SELECTOR, f"td.{side}") for side in ("original", "reprint")
+        )
         assert abs(original.rect["width"] - reprint.rect["width"]) <= 1
         assert original.rect["y"] == reprint.rect["y"]
         assert original.rect["x"] < reprint.rect["x"]
@@ -381,14 +430,17 @@ def test_changed_pair_in_browser_is_side_by_side_with_highlights(driver, report,
     driver.set_window_size(1400, 1000)
 
 
-@pytest.mark.parametrize("page", ["index", "hostile", "lone hostile", "sample hostile",
-                                  "compare --format html"])
+@pytest.mark.parametrize(
+    "page", ["index", "hostile", "lone hostile", "sample hostile", "compare --format html"]
+)
 def test_hostile_pages_run_nothing_in_the_browser(driver, report, lone_page, page):
-    paths = {"index": [report], "hostile": [pair_path(report, HOSTILE)],
-             "lone hostile": [pair_path(report, HOSTILE_LONE)],
-             "sample hostile": [pair_path(report, record["url"])
-                                for record in sample_hostile_records()],
-             "compare --format html": [lone_page]}[page]
+    paths = {
+        "index": [report],
+        "hostile": [pair_path(report, HOSTILE)],
+        "lone hostile": [pair_path(report, HOSTILE_LONE)],
+        "sample hostile": [pair_path(report, record["url"]) for record in sample_hostile_records()],
+        "compare --format html": [lone_page],
+    }[page]
     if not paths:
         pytest.skip("no hostile page in samples/w.mzuzx.org.cn")
     for path in paths:
@@ -401,7 +453,8 @@ def test_hostile_pages_run_nothing_in_the_browser(driver, report, lone_page, pag
             _ = driver.switch_to.alert
         assert not driver.find_elements(By.CSS_SELECTOR, "img, b, [onmouseover], [onerror]")
         inline = driver.execute_script(
-            "return Array.from(document.scripts).filter(s => !s.src).length")
+            "return Array.from(document.scripts).filter(s => !s.src).length"
+        )
         assert inline == 0
         body = driver.find_element(By.TAG_NAME, "body").text
         assert "<script>" in body or "<img src=x" in body  # shown as text

@@ -1,13 +1,37 @@
 import json
 from dataclasses import fields
 
-from newsarchive.items import Article, ReprintCheck
-from newsarchive.items import CHECK_SCHEMA_PATH, SCHEMA_PATH, article_schema, check_schema
+from newsarchive.items import (
+    CHECK_SCHEMA_PATH,
+    SCHEMA_PATH,
+    Article,
+    ReprintCheck,
+    article_schema,
+    check_schema,
+)
 
 CONTRACT_FIELDS = [
-    "url", "kind", "site", "site_name", "title", "published_at", "published_at_raw", "source",
-    "author", "category", "paragraphs", "body", "images", "original_url", "meta", "encoding",
-    "http_status", "fetched_at", "content_hash", "parser", "aliases",
+    "url",
+    "kind",
+    "site",
+    "site_name",
+    "title",
+    "published_at",
+    "published_at_raw",
+    "source",
+    "author",
+    "category",
+    "paragraphs",
+    "body",
+    "images",
+    "original_url",
+    "meta",
+    "encoding",
+    "http_status",
+    "fetched_at",
+    "content_hash",
+    "parser",
+    "aliases",
 ]
 
 
@@ -22,9 +46,23 @@ def test_record_fields_keep_their_contract_names_and_order():
 
 
 CHECK_CONTRACT_FIELDS = [
-    "reprint_url", "original_url", "verdict", "flags", "coverage", "purity", "similarity",
-    "title", "attribution", "lag_seconds", "lag_precision", "original_status", "original_failure",
-    "changed_numbers", "paragraphs", "boilerplate", "checked_at",
+    "reprint_url",
+    "original_url",
+    "verdict",
+    "flags",
+    "coverage",
+    "purity",
+    "similarity",
+    "title",
+    "attribution",
+    "lag_seconds",
+    "lag_precision",
+    "original_status",
+    "original_failure",
+    "changed_numbers",
+    "paragraphs",
+    "boilerplate",
+    "checked_at",
 ]
 
 
@@ -33,6 +71,10 @@ def test_check_fields_keep_their_contract_names_and_order():
 
 
 def test_every_field_is_documented_in_the_schemas():
-    undocumented = [name for schema in (article_schema(), check_schema())
-                    for name, spec in schema["properties"].items() if not spec.get("description")]
+    undocumented = [
+        name
+        for schema in (article_schema(), check_schema())
+        for name, spec in schema["properties"].items()
+        if not spec.get("description")
+    ]
     assert undocumented == []

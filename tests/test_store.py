@@ -19,12 +19,14 @@ ORIGINAL_0320 = "http://mw.nmg.gov.cn/xw/msdt/202303/t20230320_2279133.html"  # 
 ORIGINAL_HUHHOT = "http://www.huhhot.gov.cn/zwdt/bmdt/202303/t20230315_1470358.html"
 
 
-
-
 def snapshot(archive: Archive, url: str) -> dict:
     """Everything the archive exposes about the records, for comparing two archives."""
-    return {"records": list(archive.records.all()), "versions": archive.records.versions(url),
-            "links": archive.pairs(), "counts": archive.counts()}
+    return {
+        "records": list(archive.records.all()),
+        "versions": archive.records.versions(url),
+        "links": archive.pairs(),
+        "counts": archive.counts(),
+    }
 
 
 @pytest.fixture
@@ -34,6 +36,7 @@ def archive(tmp_path):
 
 
 # Saving: new, unchanged, changed ----------------------------------------------------------
+
 
 def test_first_save_of_a_page_is_new_and_returns_it_from_records(archive):
     record = sample_record(SEED)
@@ -72,17 +75,29 @@ def test_unchanged_page_seen_in_a_later_run_keeps_its_first_run_and_moves_its_la
 
 # Aliases and the preferred URL -----------------------------------------------------------
 
-@pytest.mark.parametrize(("url", "other", "expected"), [
-    ("http://zjifz.org.cn/show-10601.html", "http://zjifz.org.cn/index.php?c=show&id=10601", True),
-    ("http://zjifz.org.cn/index.php?c=show&id=10601", "http://zjifz.org.cn/show-10601.html", False),
-    # static beats dynamic even when the dynamic URL is shorter
-    ("http://zjifz.org.cn/show-10601.html", "http://zjifz.org.cn/?id=10601", True),
-    ("http://zjifz.org.cn/show-1.html", "http://zjifz.org.cn/show-10.html", True),
-    ("http://zjifz.org.cn/?id=1", "http://zjifz.org.cn/index.php?id=1", True),
-    ("http://zjifz.org.cn/show-1.html", "http://zjifz.org.cn/show-2.html", True),
-    ("http://zjifz.org.cn/show-2.html", "http://zjifz.org.cn/show-1.html", False),
-    ("http://zjifz.org.cn/show-1.html", "http://zjifz.org.cn/show-1.html", False),
-])
+
+@pytest.mark.parametrize(
+    ("url", "other", "expected"),
+    [
+        (
+            "http://zjifz.org.cn/show-10601.html",
+            "http://zjifz.org.cn/index.php?c=show&id=10601",
+            True,
+        ),
+        (
+            "http://zjifz.org.cn/index.php?c=show&id=10601",
+            "http://zjifz.org.cn/show-10601.html",
+            False,
+        ),
+        # static beats dynamic even when the dynamic URL is shorter
+        ("http://zjifz.org.cn/show-10601.html", "http://zjifz.org.cn/?id=10601", True),
+        ("http://zjifz.org.cn/show-1.html", "http://zjifz.org.cn/show-10.html", True),
+        ("http://zjifz.org.cn/?id=1", "http://zjifz.org.cn/index.php?id=1", True),
+        ("http://zjifz.org.cn/show-1.html", "http://zjifz.org.cn/show-2.html", True),
+        ("http://zjifz.org.cn/show-2.html", "http://zjifz.org.cn/show-1.html", False),
+        ("http://zjifz.org.cn/show-1.html", "http://zjifz.org.cn/show-1.html", False),
+    ],
+)
 def test_preferred_url_is_static_then_shorter_then_smaller(url, other, expected):
     assert preferred(url, other) is expected
 
@@ -105,8 +120,10 @@ def test_static_url_arriving_after_the_dynamic_one_takes_over_the_record(archive
 
 
 def test_both_arrival_orders_of_static_and_dynamic_url_give_the_same_archive(tmp_path):
-    with Archive(tmp_path / "static_first") as static_first, \
-            Archive(tmp_path / "dynamic_first") as dynamic_first:
+    with (
+        Archive(tmp_path / "static_first") as static_first,
+        Archive(tmp_path / "dynamic_first") as dynamic_first,
+    ):
         static_first.records.save(sample_record(STATIC))
         static_first.records.save(sample_record(DYNAMIC))
         dynamic_first.records.save(sample_record(DYNAMIC))
@@ -116,12 +133,19 @@ def test_both_arrival_orders_of_static_and_dynamic_url_give_the_same_archive(tmp
         assert snapshot(static_first, STATIC)["counts"] == {"reprint": 1, "aliases": 1, "links": 1}
 
 
-@pytest.mark.parametrize("copy", [
-    pytest.param({"url": "http://zjifz.org.cn/show-99999.html", "kind": "original"},
-                 id="same-site-other-kind"),
-    pytest.param({"url": "http://w.mzdc.org.cn/show-10595.html", "site": "w.mzdc.org.cn"},
-                 id="same-kind-other-site"),
-])
+@pytest.mark.parametrize(
+    "copy",
+    [
+        pytest.param(
+            {"url": "http://zjifz.org.cn/show-99999.html", "kind": "original"},
+            id="same-site-other-kind",
+        ),
+        pytest.param(
+            {"url": "http://w.mzdc.org.cn/show-10595.html", "site": "w.mzdc.org.cn"},
+            id="same-kind-other-site",
+        ),
+    ],
+)
 def test_equal_bodies_of_another_kind_or_site_are_separate_records(archive, copy):
     archive.records.save(sample_record(SEED))
     record = sample_record(SEED, **copy)
@@ -146,10 +170,13 @@ def test_known_alias_seen_again_with_the_same_body_is_unchanged(archive):
     assert archive.records.classify(sample_record(DYNAMIC)) == Stored("unchanged", STATIC)
 
 
-@pytest.mark.parametrize("recrawl", [
-    pytest.param([STATIC, DYNAMIC], id="static-first"),
-    pytest.param([DYNAMIC, STATIC], id="dynamic-first"),
-])
+@pytest.mark.parametrize(
+    "recrawl",
+    [
+        pytest.param([STATIC, DYNAMIC], id="static-first"),
+        pytest.param([DYNAMIC, STATIC], id="dynamic-first"),
+    ],
+)
 def test_edited_article_stays_one_record_whichever_url_is_crawled_first(archive, recrawl):
     archive.records.save(sample_record(STATIC))
     archive.records.save(sample_record(DYNAMIC))
@@ -158,7 +185,8 @@ def test_edited_article_stays_one_record_whichever_url_is_crawled_first(archive,
         archive.records.save(sample_record(url, paragraphs=["更正：原文有误，现已修改。"]))
 
     assert [(r["url"], r["aliases"], r["body"]) for r in archive.records.all()] == [
-        (STATIC, [DYNAMIC], "更正：原文有误，现已修改。")]
+        (STATIC, [DYNAMIC], "更正：原文有误，现已修改。")
+    ]
 
 
 def test_static_url_taking_over_keeps_earlier_bodies_of_the_dynamic_url(archive):
@@ -166,18 +194,26 @@ def test_static_url_taking_over_keeps_earlier_bodies_of_the_dynamic_url(archive)
     archive.records.save(sample_record(DYNAMIC))  # changed: now the same body as STATIC
     archive.records.save(sample_record(STATIC))  # moved
 
-    assert "初版正文，后经编辑修改。" in [version["body"] for version in archive.records.versions(STATIC)]
+    assert "初版正文，后经编辑修改。" in [
+        version["body"] for version in archive.records.versions(STATIC)
+    ]
 
 
 # Links from reprints to originals ---------------------------------------------------------
 
+
 def test_reprint_is_linked_to_the_original_it_names(archive):
     archive.records.save(sample_record(SEED))
 
-    assert archive.pairs() == [{
-        "reprint_url": SEED, "original_url": SEED_ORIGINAL, "original_record": None,
-        "original_status": "not_fetched", "original_failure": None,
-    }]
+    assert archive.pairs() == [
+        {
+            "reprint_url": SEED,
+            "original_url": SEED_ORIGINAL,
+            "original_record": None,
+            "original_status": "not_fetched",
+            "original_failure": None,
+        }
+    ]
 
 
 def test_new_version_naming_no_original_removes_the_link(archive):
@@ -190,7 +226,9 @@ def test_new_version_naming_no_original_removes_the_link(archive):
 
 
 def test_original_is_never_linked_even_when_it_names_a_url(archive):
-    archive.records.save(sample_record(SEED_ORIGINAL, original_url="http://example.gov.cn/source.html"))
+    archive.records.save(
+        sample_record(SEED_ORIGINAL, original_url="http://example.gov.cn/source.html")
+    )
 
     assert archive.pairs() == []
 
@@ -198,49 +236,98 @@ def test_original_is_never_linked_even_when_it_names_a_url(archive):
 ORIGINAL_ALIAS = SEED_ORIGINAL + "?from=zjifz"
 
 
-@pytest.mark.parametrize(("reprint_changes", "setup", "status", "record", "failure"), [
-    pytest.param({}, lambda archive: None, "not_fetched", None, None, id="not-fetched"),
-    pytest.param({}, lambda archive: archive.records.save(sample_record(SEED_ORIGINAL)),
-                 "stored", SEED_ORIGINAL, None, id="stored"),
-    pytest.param({"original_url": ORIGINAL_ALIAS},
-                 lambda archive: (archive.records.save(sample_record(SEED_ORIGINAL)),
-                                  archive.records.add_alias(ORIGINAL_ALIAS, SEED_ORIGINAL)),
-                 "stored", SEED_ORIGINAL, None, id="stored-under-an-alias"),
-    pytest.param({}, lambda archive: archive.runs.add_failure(SEED_ORIGINAL, "fetch", "http_404"),
-                 "failed", None, "http_404", id="failed"),
-    pytest.param({}, lambda archive: (archive.runs.add_failure(SEED_ORIGINAL, "fetch", "timeout"),
-                                      archive.runs.add_failure(SEED_ORIGINAL, "fetch", "http_503")),
-                 "failed", None, "http_503", id="failed-latest-reason"),
-    pytest.param({}, lambda archive: (archive.runs.add_failure(SEED_ORIGINAL, "fetch", "timeout"),
-                                      archive.records.save(sample_record(SEED_ORIGINAL))),
-                 "stored", SEED_ORIGINAL, None, id="stored-after-a-failure"),
-])
-def test_link_reports_what_became_of_the_original(archive, reprint_changes, setup, status,
-                                                  record, failure):
+@pytest.mark.parametrize(
+    ("reprint_changes", "setup", "status", "record", "failure"),
+    [
+        pytest.param({}, lambda archive: None, "not_fetched", None, None, id="not-fetched"),
+        pytest.param(
+            {},
+            lambda archive: archive.records.save(sample_record(SEED_ORIGINAL)),
+            "stored",
+            SEED_ORIGINAL,
+            None,
+            id="stored",
+        ),
+        pytest.param(
+            {"original_url": ORIGINAL_ALIAS},
+            lambda archive: (
+                archive.records.save(sample_record(SEED_ORIGINAL)),
+                archive.records.add_alias(ORIGINAL_ALIAS, SEED_ORIGINAL),
+            ),
+            "stored",
+            SEED_ORIGINAL,
+            None,
+            id="stored-under-an-alias",
+        ),
+        pytest.param(
+            {},
+            lambda archive: archive.runs.add_failure(SEED_ORIGINAL, "fetch", "http_404"),
+            "failed",
+            None,
+            "http_404",
+            id="failed",
+        ),
+        pytest.param(
+            {},
+            lambda archive: (
+                archive.runs.add_failure(SEED_ORIGINAL, "fetch", "timeout"),
+                archive.runs.add_failure(SEED_ORIGINAL, "fetch", "http_503"),
+            ),
+            "failed",
+            None,
+            "http_503",
+            id="failed-latest-reason",
+        ),
+        pytest.param(
+            {},
+            lambda archive: (
+                archive.runs.add_failure(SEED_ORIGINAL, "fetch", "timeout"),
+                archive.records.save(sample_record(SEED_ORIGINAL)),
+            ),
+            "stored",
+            SEED_ORIGINAL,
+            None,
+            id="stored-after-a-failure",
+        ),
+    ],
+)
+def test_link_reports_what_became_of_the_original(
+    archive, reprint_changes, setup, status, record, failure
+):
     archive.records.save(sample_record(SEED, **reprint_changes))
     setup(archive)
 
     [link] = archive.pairs()
     assert (link["original_status"], link["original_record"], link["original_failure"]) == (
-        status, record, failure)
+        status,
+        record,
+        failure,
+    )
 
 
 # Runs and failures ------------------------------------------------------------------------
+
 
 def test_run_round_trips_spider_finish_reason_and_stats(archive):
     run = archive.runs.start("xunrui")
     started = archive.runs.get(run)
     assert (started["spider"], started["finished_at"], started["stats"]) == ("xunrui", None, {})
 
-    stats = {"newsarchive/store/new": 3, "site_name": "宗教法治网",
-             "start_time": datetime(2024, 5, 1, 8, 0, tzinfo=UTC)}
+    stats = {
+        "newsarchive/store/new": 3,
+        "site_name": "宗教法治网",
+        "start_time": datetime(2024, 5, 1, 8, 0, tzinfo=UTC),
+    }
     archive.runs.finish(run, "finished", stats)
 
     finished = archive.runs.get(run)
     assert finished["finish_reason"] == "finished"
     assert finished["finished_at"] is not None
-    assert finished["stats"] == {"newsarchive/store/new": 3, "site_name": "宗教法治网",
-                                 "start_time": "2024-05-01 08:00:00+00:00"}
+    assert finished["stats"] == {
+        "newsarchive/store/new": 3,
+        "site_name": "宗教法治网",
+        "start_time": "2024-05-01 08:00:00+00:00",
+    }
 
 
 def test_last_run_is_the_latest_started_and_none_before_any(archive):
@@ -255,14 +342,25 @@ def test_last_run_is_the_latest_started_and_none_before_any(archive):
 def test_failures_round_trip_every_field_and_filter_by_run(archive):
     run = archive.runs.start("xunrui")
     missing = "http://mw.nmg.gov.cn/xw/msdt/202303/t20230307_2271546.html"
-    archive.runs.add_failure(missing, "fetch", "http_404", detail="HttpError: Ignoring non-200 response",
-                        http_status=404, referer="http://zjifz.org.cn/show-10604.html", run=run)
+    archive.runs.add_failure(
+        missing,
+        "fetch",
+        "http_404",
+        detail="HttpError: Ignoring non-200 response",
+        http_status=404,
+        referer="http://zjifz.org.cn/show-10604.html",
+        run=run,
+    )
     archive.runs.add_failure("http://zjifz.org.cn/list-zjsp.html", "parse", "not_article")
 
     [failure] = archive.runs.failures(run)
     assert {key: value for key, value in failure.items() if key not in ("id", "at")} == {
-        "run": run, "url": missing, "stage": "fetch", "reason": "http_404",
-        "detail": "HttpError: Ignoring non-200 response", "http_status": 404,
+        "run": run,
+        "url": missing,
+        "stage": "fetch",
+        "reason": "http_404",
+        "detail": "HttpError: Ignoring non-200 response",
+        "http_status": 404,
         "referer": "http://zjifz.org.cn/show-10604.html",
     }
     assert failure["at"].endswith("Z")
@@ -272,6 +370,7 @@ def test_failures_round_trip_every_field_and_filter_by_run(archive):
 
 
 # The database -----------------------------------------------------------------------------
+
 
 def test_database_uses_wal_journal_mode(archive):
     with closing(sqlite3.connect(archive.path)) as db:
@@ -285,12 +384,16 @@ def test_everything_survives_closing_and_reopening_the_archive(tmp_path):
         archive.records.save(sample_record(DYNAMIC), run)
         archive.runs.add_failure(SEED_ORIGINAL, "fetch", "timeout", run=run)
         archive.runs.finish(run, "finished", {"newsarchive/store/new": 1})
-        before = snapshot(archive, STATIC) | {"failures": archive.runs.failures(),
-                                               "run": archive.runs.last()}
+        before = snapshot(archive, STATIC) | {
+            "failures": archive.runs.failures(),
+            "run": archive.runs.last(),
+        }
 
     with Archive(tmp_path / "archive") as reopened:
-        after = snapshot(reopened, STATIC) | {"failures": reopened.runs.failures(),
-                                               "run": reopened.runs.last()}
+        after = snapshot(reopened, STATIC) | {
+            "failures": reopened.runs.failures(),
+            "run": reopened.runs.last(),
+        }
     assert after == before
     assert [(r["url"], r["aliases"]) for r in after["records"]] == [(STATIC, [DYNAMIC])]
 
@@ -305,6 +408,7 @@ def test_second_archive_on_the_same_directory_sees_each_write_at_once(tmp_path):
 
 # Queries ----------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def filled(archive):
     """Reprints and originals of two sites, saved out of publication order."""
@@ -313,18 +417,24 @@ def filled(archive):
     return archive
 
 
-@pytest.mark.parametrize(("filters", "expected"), [
-    ({}, [SEED_ORIGINAL, SEED, REPRINT_10598, ORIGINAL_HUHHOT, ORIGINAL_0320, REPRINT_10607]),
-    ({"kind": "reprint"}, [SEED, REPRINT_10598, REPRINT_10607]),
-    ({"kind": "original"}, [SEED_ORIGINAL, ORIGINAL_HUHHOT, ORIGINAL_0320]),
-    ({"site": "www.huhhot.gov.cn"}, [ORIGINAL_HUHHOT]),
-    # published 2023-02-17T17:00:27+08:00: the day itself counts, whatever the time
-    ({"since": "2023-02-17"}, [SEED, REPRINT_10598, ORIGINAL_HUHHOT, ORIGINAL_0320, REPRINT_10607]),
-    # a date-only published_at (2023-03-20) counts on its day too
-    ({"since": "2023-03-20"}, [ORIGINAL_0320, REPRINT_10607]),
-    ({"since": "2023-03-25"}, []),
-    ({"kind": "original", "site": "mw.nmg.gov.cn", "since": "2023-03-01"}, [ORIGINAL_0320]),
-])
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({}, [SEED_ORIGINAL, SEED, REPRINT_10598, ORIGINAL_HUHHOT, ORIGINAL_0320, REPRINT_10607]),
+        ({"kind": "reprint"}, [SEED, REPRINT_10598, REPRINT_10607]),
+        ({"kind": "original"}, [SEED_ORIGINAL, ORIGINAL_HUHHOT, ORIGINAL_0320]),
+        ({"site": "www.huhhot.gov.cn"}, [ORIGINAL_HUHHOT]),
+        # published 2023-02-17T17:00:27+08:00: the day itself counts, whatever the time
+        (
+            {"since": "2023-02-17"},
+            [SEED, REPRINT_10598, ORIGINAL_HUHHOT, ORIGINAL_0320, REPRINT_10607],
+        ),
+        # a date-only published_at (2023-03-20) counts on its day too
+        ({"since": "2023-03-20"}, [ORIGINAL_0320, REPRINT_10607]),
+        ({"since": "2023-03-25"}, []),
+        ({"kind": "original", "site": "mw.nmg.gov.cn", "since": "2023-03-01"}, [ORIGINAL_0320]),
+    ],
+)
 def test_records_filter_by_kind_site_and_since_oldest_publication_first(filled, filters, expected):
     assert [record["url"] for record in filled.records.all(**filters)] == expected
 
@@ -334,4 +444,8 @@ def test_records_published_at_the_same_moment_are_ordered_by_url(archive):
     for url in (REPRINT_10607, REPRINT_10598, SEED):
         archive.records.save(sample_record(url, published_at=published_at))
 
-    assert [record["url"] for record in archive.records.all()] == [SEED, REPRINT_10598, REPRINT_10607]
+    assert [record["url"] for record in archive.records.all()] == [
+        SEED,
+        REPRINT_10598,
+        REPRINT_10607,
+    ]

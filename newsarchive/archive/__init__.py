@@ -53,12 +53,19 @@ class Archive:
         for reprint_url, original_url in self.links.rows():
             stored = self.records.url_of(original_url)
             failure = None if stored else self.runs.latest_failure(original_url)
-            result.append({
-                "reprint_url": reprint_url, "original_url": original_url,
-                "original_record": stored,
-                "original_status": "stored" if stored else "failed" if failure else "not_fetched",
-                "original_failure": failure["reason"] if failure else None,
-            })
+            result.append(
+                {
+                    "reprint_url": reprint_url,
+                    "original_url": original_url,
+                    "original_record": stored,
+                    "original_status": "stored"
+                    if stored
+                    else "failed"
+                    if failure
+                    else "not_fetched",
+                    "original_failure": failure["reason"] if failure else None,
+                }
+            )
         return result
 
     def counts(self) -> dict[str, int]:

@@ -23,8 +23,13 @@ class Checks:
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (reprint_url) DO UPDATE SET"
                 " original_url = excluded.original_url, verdict = excluded.verdict,"
                 " check_record = excluded.check_record, checked_at = excluded.checked_at",
-                (canonical(check["reprint_url"]), check.get("original_url"), check.get("verdict"),
-                 json.dumps(check, ensure_ascii=False), check.get("checked_at") or utc_now()),
+                (
+                    canonical(check["reprint_url"]),
+                    check.get("original_url"),
+                    check.get("verdict"),
+                    json.dumps(check, ensure_ascii=False),
+                    check.get("checked_at") or utc_now(),
+                ),
             )
 
     def verdict_counts(self) -> dict[str, int]:
@@ -36,6 +41,8 @@ class Checks:
         """Stored checks, in reprint URL order; `site` keeps those of one reprint host."""
         rows = self.db.execute(
             "SELECT c.check_record FROM checks c JOIN records r ON r.url = c.reprint_url"
-            " WHERE ? IS NULL OR r.site = ? ORDER BY c.reprint_url", (site, site))
+            " WHERE ? IS NULL OR r.site = ? ORDER BY c.reprint_url",
+            (site, site),
+        )
         for row in rows:
             yield json.loads(row["check_record"])

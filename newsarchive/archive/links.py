@@ -26,9 +26,14 @@ class Links:
     def reprints_naming(self, names: set[str]) -> list[str]:
         """Reprint record URLs whose 原文链接 is one of `names` (canonical URLs)."""
         placeholders = ",".join("?" * len(names))
-        return [row["reprint_url"] for row in self.db.execute(
-            f"SELECT reprint_url FROM links WHERE original_url IN ({placeholders})"
-            " ORDER BY reprint_url", sorted(names))]
+        return [
+            row["reprint_url"]
+            for row in self.db.execute(
+                f"SELECT reprint_url FROM links WHERE original_url IN ({placeholders})"
+                " ORDER BY reprint_url",
+                sorted(names),
+            )
+        ]
 
     def rows(self) -> list[tuple[str, str]]:
         """(reprint URL, original URL) of every link, in reprint URL order."""

@@ -62,8 +62,9 @@ class Records:
             names.update(row["alias"] for row in rows)
         return names
 
-    def all(self, kind: str | None = None, site: str | None = None,
-            since: str | None = None) -> Iterator[dict[str, Any]]:
+    def all(
+        self, kind: str | None = None, site: str | None = None, since: str | None = None
+    ) -> Iterator[dict[str, Any]]:
         """Stored records with their `aliases`, oldest publication first, undated last;
         `since` keeps those published on or after that day."""
         clauses, params = [], []
@@ -75,8 +76,10 @@ class Records:
             clauses.append("substr(published_at, 1, 10) >= ?")
             params.append(since)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        query = (f"SELECT url, record FROM records {where}"
-                 " ORDER BY published_at IS NULL, published_at, url")
+        query = (
+            f"SELECT url, record FROM records {where}"
+            " ORDER BY published_at IS NULL, published_at, url"
+        )
         aliases = self._aliases_by_url()
         for row in self.db.execute(query, params):
             record = json.loads(row["record"])
@@ -96,13 +99,19 @@ class Records:
         return [json.loads(row["record"]) for row in rows]
 
     def reprint_urls(self) -> list[str]:
-        return [row["url"] for row in
-                self.db.execute("SELECT url FROM records WHERE kind = 'reprint' ORDER BY url")]
+        return [
+            row["url"]
+            for row in self.db.execute(
+                "SELECT url FROM records WHERE kind = 'reprint' ORDER BY url"
+            )
+        ]
 
     def counts(self) -> dict[str, int]:
         """Number of records of each kind, and of aliases."""
-        counts = {row["kind"]: row["n"] for row in
-                  self.db.execute("SELECT kind, COUNT(*) AS n FROM records GROUP BY kind")}
+        counts = {
+            row["kind"]: row["n"]
+            for row in self.db.execute("SELECT kind, COUNT(*) AS n FROM records GROUP BY kind")
+        }
         counts["aliases"] = self.db.execute("SELECT COUNT(*) FROM aliases").fetchone()[0]
         return counts
 
@@ -132,8 +141,10 @@ class Records:
         record_fingerprint = record_fingerprint or fingerprint(record)
         if stored and self._stored(stored, "fingerprint") == record_fingerprint:
             return Stored("unchanged", stored)
-        if stored and stored != key and self._stored(stored, "content_hash") == record.get(
-            "content_hash"
+        if (
+            stored
+            and stored != key
+            and self._stored(stored, "content_hash") == record.get("content_hash")
         ):
             return Stored("unchanged", stored)  # an alias page: joined by its body, judged by it
         if stored == key:
@@ -171,18 +182,34 @@ class Records:
             "UPDATE records SET last_seen_at = ?, last_run = ? WHERE url = ?", (now, run, key)
         )
 
-    def _write(self, key: str, record: dict[str, Any], record_fingerprint: str, now: str,
-               run: int | None, is_new: bool):
+    def _write(
+        self,
+        key: str,
+        record: dict[str, Any],
+        record_fingerprint: str,
+        now: str,
+        run: int | None,
+        is_new: bool,
+    ):
         self.db.execute("DELETE FROM aliases WHERE alias = ?", (key,))  # now a page of its own
         document = json.dumps(record, ensure_ascii=False)
-        values = (record.get("kind"), record.get("site"), record.get("published_at"),
-                  record.get("content_hash"), record_fingerprint, document, now, run, key)
+        values = (
+            record.get("kind"),
+            record.get("site"),
+            record.get("published_at"),
+            record.get("content_hash"),
+            record_fingerprint,
+            document,
+            now,
+            run,
+            key,
+        )
         if is_new:
             self.db.execute(
                 "INSERT INTO records (kind, site, published_at, content_hash, fingerprint, record,"
                 " last_seen_at, last_run, url, first_seen_at, first_run)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                values + (now, run),
+                (*values, now, run),
             )
         else:
             self.db.execute(
@@ -201,8 +228,9 @@ class Records:
             "SELECT COALESCE(MAX(version), 0) + 1 FROM versions WHERE url = ?", (key,)
         ).fetchone()[0]
 
-    def _take_over_same_content(self, record: dict[str, Any], key: str, now: str,
-                                run: int | None) -> bool:
+    def _take_over_same_content(
+        self, record: dict[str, Any], key: str, now: str, run: int | None
+    ) -> bool:
         """A less preferred URL storing this body becomes an alias of `key`, its history moved.
 
         Its versions with this very body are dropped (the new version repeats them), so the
@@ -212,14 +240,18 @@ class Records:
         other = self.same_content(record)
         if other is None:
             return False
-        self.db.execute("DELETE FROM versions WHERE url = ? AND content_hash = ?",
-                        (other, record["content_hash"]))
+        self.db.execute(
+            "DELETE FROM versions WHERE url = ? AND content_hash = ?",
+            (other, record["content_hash"]),
+        )
         earlier = self.db.execute(
             "SELECT version FROM versions WHERE url = ? ORDER BY version", (other,)
         ).fetchall()
         for row in earlier:
-            self.db.execute("UPDATE versions SET url = ?, version = ? WHERE url = ? AND version = ?",
-                            (key, self._next_version(key), other, row["version"]))
+            self.db.execute(
+                "UPDATE versions SET url = ?, version = ? WHERE url = ? AND version = ?",
+                (key, self._next_version(key), other, row["version"]),
+            )
         self.db.execute("DELETE FROM records WHERE url = ?", (other,))
         self.db.execute("UPDATE aliases SET url = ? WHERE url = ?", (key, other))
         self.links.set_original(other, None, now)

@@ -41,15 +41,30 @@ class Runs:
         row = self.db.execute("SELECT MAX(id) FROM runs").fetchone()
         return self.get(row[0]) if row[0] is not None else None
 
-    def add_failure(self, url: str, stage: str, reason: str, detail: str | None = None,
-                    http_status: int | None = None, referer: str | None = None,
-                    run: int | None = None) -> None:
+    def add_failure(
+        self,
+        url: str,
+        stage: str,
+        reason: str,
+        detail: str | None = None,
+        http_status: int | None = None,
+        referer: str | None = None,
+        run: int | None = None,
+    ) -> None:
         with transaction(self.db):
             self.db.execute(
                 "INSERT INTO failures (run, url, stage, reason, detail, http_status, referer, at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (run, canonical(url) if url else url, stage, reason, detail, http_status, referer,
-                 utc_now()),
+                (
+                    run,
+                    canonical(url) if url else url,
+                    stage,
+                    reason,
+                    detail,
+                    http_status,
+                    referer,
+                    utc_now(),
+                ),
             )
 
     def failures(self, run: int | None = None) -> list[dict[str, Any]]:

@@ -30,8 +30,13 @@ def export(args: argparse.Namespace) -> int:
 
 
 def schema(args: argparse.Namespace) -> int:
-    print(json.dumps({"Article": article_schema(), "ReprintCheck": check_schema()},
-                     ensure_ascii=False, indent=2))
+    print(
+        json.dumps(
+            {"Article": article_schema(), "ReprintCheck": check_schema()},
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
     return EXIT_OK
 
 

@@ -58,8 +58,11 @@ def crawl_settings(args: argparse.Namespace) -> Settings:
     named = overrides.get("NEWSARCHIVE_ARCHIVE")
     if args.archive and named is not None and Path(named) != Path(args.archive):
         raise UsageError(f"--archive {args.archive} and -s NEWSARCHIVE_ARCHIVE={named} disagree")
-    settings.set("NEWSARCHIVE_ARCHIVE", str(archive_dir(args) if named is None else named),
-                 priority="cmdline")
+    settings.set(
+        "NEWSARCHIVE_ARCHIVE",
+        str(archive_dir(args) if named is None else named),
+        priority="cmdline",
+    )
     return settings
 
 
@@ -105,14 +108,15 @@ def crawl(args: argparse.Namespace) -> int:
             replay.stop()
     run_id = crawler.stats.get_value("newsarchive/run")
     if run_id is None:
-        print("newsarchive crawl: the crawl did not start; run with -v for Scrapy's log",
-              file=sys.stderr)
+        print(
+            "newsarchive crawl: the crawl did not start; run with -v for Scrapy's log",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     with Archive(archive) as store:
         run, failures = store.runs.get(run_id), store.runs.failures(run_id)
         counts, verdicts = store.counts(), store.checks.verdict_counts()
-    print(crawl_summary(run, failures, counts, archive / DATABASE_NAME,
-                        time.monotonic() - started))
+    print(crawl_summary(run, failures, counts, archive / DATABASE_NAME, time.monotonic() - started))
     if verdicts:
         print(f"Checks   {verdict_line(verdicts)} (`newsarchive report` shows them side by side)")
     return exit_status(run, failures)

@@ -77,9 +77,12 @@ def replay(args: argparse.Namespace) -> int:
         server = ReplayServer(args.directory, port=args.port)
     except OSError as error:  # a missing directory, or the port is taken
         raise UserError(str(error)) from error
-    print(f"Replaying {args.directory} as an HTTP proxy at {server.proxy_url} (Ctrl-C stops)\n"
-          f"  curl -x {server.proxy_url} http://zjifz.org.cn/show-10595.html\n"
-          f"  scrapy shell -s NEWSARCHIVE_REPLAY_PROXY={server.proxy_url} URL", file=sys.stderr)
+    print(
+        f"Replaying {args.directory} as an HTTP proxy at {server.proxy_url} (Ctrl-C stops)\n"
+        f"  curl -x {server.proxy_url} http://zjifz.org.cn/show-10595.html\n"
+        f"  scrapy shell -s NEWSARCHIVE_REPLAY_PROXY={server.proxy_url} URL",
+        file=sys.stderr,
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -10,7 +10,14 @@ from difflib import SequenceMatcher
 from itertools import pairwise
 
 from newsarchive.compare.boilerplate import split_boilerplate
-from newsarchive.compare.fold import bare, fold, is_traditional, sentences, strip_pinyin, to_simplified
+from newsarchive.compare.fold import (
+    bare,
+    fold,
+    is_traditional,
+    sentences,
+    strip_pinyin,
+    to_simplified,
+)
 
 # A replaced run of sentences at least this similar is one changed passage; below it, the
 # original's sentences are missing and the reprint's added.
@@ -78,7 +85,9 @@ def _similar_pairs(keys_o: list[str], keys_r: list[str]) -> list[tuple[int, int]
     """
     if len(keys_o) * len(keys_r) > MAX_PAIRING_CELLS:
         joined = _bigram_similarity("".join(keys_o), "".join(keys_r))
-        return [(0, 0)] if joined >= CHANGED_MIN_SIMILARITY and len(keys_o) == len(keys_r) == 1 else []
+        return (
+            [(0, 0)] if joined >= CHANGED_MIN_SIMILARITY and len(keys_o) == len(keys_r) == 1 else []
+        )
     rows, cols = len(keys_o), len(keys_r)
     best = [[0.0] * (cols + 1) for _ in range(rows + 1)]
     for i in range(rows - 1, -1, -1):
@@ -98,8 +107,9 @@ def _similar_pairs(keys_o: list[str], keys_r: list[str]) -> list[tuple[int, int]
     return pairs
 
 
-def _same_in_mainland_wording(original: Side, reprint: Side, span_o: tuple[int, int],
-                              span_r: tuple[int, int]) -> bool:
+def _same_in_mainland_wording(
+    original: Side, reprint: Side, span_o: tuple[int, int], span_r: tuple[int, int]
+) -> bool:
     """Whether a replaced run is the same text once Taiwan phrases become mainland ones."""
     if original.phrase_keys is None and reprint.phrase_keys is None:
         return False
@@ -118,19 +128,24 @@ def align(original: Side, reprint: Side) -> tuple[list[Match], int]:
     for tag, i1, i2, j1, j2 in opcodes:
         text_o, text_r = "".join(original.keys[i1:i2]), "".join(reprint.keys[j1:j2])
         if tag == "equal":
-            matches += [Match("kept", [i], [j]) for i, j in zip(range(i1, i2), range(j1, j2))]
+            matches += [
+                Match("kept", [i], [j]) for i, j in zip(range(i1, i2), range(j1, j2), strict=True)
+            ]
             shared += len(text_o)
-        elif tag == "replace" and (text_o == text_r or _same_in_mainland_wording(
-                original, reprint, (i1, i2), (j1, j2))):  # only boundaries or wording moved
+        elif tag == "replace" and (
+            text_o == text_r or _same_in_mainland_wording(original, reprint, (i1, i2), (j1, j2))
+        ):  # only boundaries or wording moved
             matches.append(Match("kept", list(range(i1, i2)), list(range(j1, j2))))
             shared += len(text_o)
-        elif tag == "replace" and (pairs := _similar_pairs(original.keys[i1:i2],
-                                                          reprint.keys[j1:j2])):
+        elif tag == "replace" and (
+            pairs := _similar_pairs(original.keys[i1:i2], reprint.keys[j1:j2])
+        ):
             paired_o, paired_r = {i for i, _ in pairs}, {j for _, j in pairs}
             for i, j in pairs:
                 matches.append(Match("changed", [i1 + i], [j1 + j]))
-                blocks = SequenceMatcher(None, original.keys[i1 + i], reprint.keys[j1 + j],
-                                         autojunk=False).get_matching_blocks()
+                blocks = SequenceMatcher(
+                    None, original.keys[i1 + i], reprint.keys[j1 + j], autojunk=False
+                ).get_matching_blocks()
                 shared += sum(block.size for block in blocks)
             missing += [i1 + i for i in range(i2 - i1) if i not in paired_o]
             added += [j1 + j for j in range(j2 - j1) if j not in paired_r]
@@ -146,5 +161,8 @@ def _moves(original: Side, reprint: Side, missing: list[int], added: list[int]) 
     added_by_key: dict[str, list[int]] = {}
     for j in added:
         added_by_key.setdefault(reprint.keys[j], []).append(j)
-    return [Match("moved", [i], [added_by_key[original.keys[i]].pop(0)])
-            for i in missing if added_by_key.get(original.keys[i])]
+    return [
+        Match("moved", [i], [added_by_key[original.keys[i]].pop(0)])
+        for i in missing
+        if added_by_key.get(original.keys[i])
+    ]

@@ -31,13 +31,18 @@ def stated_source(reprint: dict[str, Any], boilerplate: list[str]) -> str:
 def publishers(original: dict[str, Any]) -> list[str]:
     """Names under which the original was published: site name, 来源, their meta tags."""
     meta = {name.lower(): value for name, value in (original.get("meta") or {}).items()}
-    names = [original.get("site_name"), original.get("source"), meta.get("sitename"),
-             meta.get("contentsource")]
+    names = [
+        original.get("site_name"),
+        original.get("source"),
+        meta.get("sitename"),
+        meta.get("contentsource"),
+    ]
     return list(dict.fromkeys(name for name in names if name))
 
 
-def attribution(reprint: dict[str, Any], original: dict[str, Any] | None,
-                boilerplate: list[str]) -> dict[str, Any]:
+def attribution(
+    reprint: dict[str, Any], original: dict[str, Any] | None, boilerplate: list[str]
+) -> dict[str, Any]:
     """{source, original_url, publisher, names_publisher}.
 
     `names_publisher` says whether the stated source names the original's publisher; it is
@@ -49,9 +54,14 @@ def attribution(reprint: dict[str, Any], original: dict[str, Any] | None,
     agrees = None
     if original is not None and source_key:
         agrees = len(source_key) >= 2 and any(
-            source_key in _key(name) or _key(name) in source_key for name in names if _key(name))
-    return {"source": source, "original_url": reprint.get("original_url"), "publisher": names,
-            "names_publisher": agrees}
+            source_key in _key(name) or _key(name) in source_key for name in names if _key(name)
+        )
+    return {
+        "source": source,
+        "original_url": reprint.get("original_url"),
+        "publisher": names,
+        "names_publisher": agrees,
+    }
 
 
 def unattributed(reprint: dict[str, Any], stated: dict[str, Any]) -> bool:
@@ -79,13 +89,16 @@ def _title_forms(title: str | None, suffixes: list[str | None]) -> set[str]:
     return {form for form in forms if form}
 
 
-def title_check(reprint_title: str | None, original_title: str | None,
-                suffixes: list[str | None] = ()) -> dict[str, Any]:
+def title_check(
+    reprint_title: str | None, original_title: str | None, suffixes: list[str | None] = ()
+) -> dict[str, Any]:
     """{reprint, original, equal}; equal is None when either title is unknown."""
     equal = None
     if original_title is not None and reprint_title is not None:
         equal = _key(reprint_title) == _key(original_title) or bool(
-            _title_forms(reprint_title, list(suffixes)) & _title_forms(original_title, list(suffixes)))
+            _title_forms(reprint_title, list(suffixes))
+            & _title_forms(original_title, list(suffixes))
+        )
     return {"reprint": reprint_title, "original": original_title, "equal": equal}
 
 

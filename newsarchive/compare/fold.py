@@ -19,20 +19,25 @@ import opencc
 # Zero-width characters and soft hyphens, removed from comparison copies (DOMAIN.md §6 step 2).
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 # Variant classes after NFKC, each folded to one character (DOMAIN.md §6 step 4).
-_VARIANTS = str.maketrans({
-    **dict.fromkeys("“”‘’「」『』'", '"'),
-    **dict.fromkeys("〔【", "["), **dict.fromkeys("〕】", "]"),
-    **dict.fromkeys("—―─‐‑‒–", "-"),
-    **dict.fromkeys("•・‧", "·"),
-    **dict.fromkeys("〜", "~"),
-})
+_VARIANTS = str.maketrans(
+    {
+        **dict.fromkeys("“”‘’「」『』'", '"'),
+        **dict.fromkeys("〔【", "["),
+        **dict.fromkeys("〕】", "]"),
+        **dict.fromkeys("—―─‐‑‒–", "-"),
+        **dict.fromkeys("•・‧", "·"),
+        **dict.fromkeys("〜", "~"),
+    }
+)
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _DASH_RUN = re.compile(r"-{2,}")
 _DOT_RUN = re.compile(r"\.{3,}")
 # Everything that is not a letter, digit or ideograph, except a decimal point (3.5 is not 35).
 _NOT_BARE = re.compile(r"(?:(?!(?<=\d)\.(?=\d))[\W_])+")
 _CJK_PERIOD = re.compile(rf"(?<=[{_CJK}])\.(?=[{_CJK}])")
-_SPACE_NEAR_CJK = re.compile(rf"\s+(?=[{_CJK}\u3000-\u303f\uff00-\uffef])|(?<=[{_CJK}\u3000-\u303f\uff00-\uffef])\s+")
+_SPACE_NEAR_CJK = re.compile(
+    rf"\s+(?=[{_CJK}\u3000-\u303f\uff00-\uffef])|(?<=[{_CJK}\u3000-\u303f\uff00-\uffef])\s+"
+)
 _SPACES = re.compile(r"\s+")
 # Spam mirrors inject lower-case pinyin after characters: 辦(ban), 當(dāng), 政(zheng)(zheng).
 _PINYIN = re.compile(rf"(?<=[{_CJK}])(?:\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,6}}\))+")

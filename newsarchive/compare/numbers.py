@@ -23,7 +23,7 @@ def number_tokens(text: str) -> list[str]:
 
 
 def _context(text: str, start: int, end: int) -> str:
-    return text[max(0, start - _CONTEXT): end + _CONTEXT].replace("\n", " ")
+    return text[max(0, start - _CONTEXT) : end + _CONTEXT].replace("\n", " ")
 
 
 def numbers_changed(original: str, reprint: str) -> list[dict]:
@@ -33,8 +33,9 @@ def numbers_changed(original: str, reprint: str) -> list[dict]:
     Within a replaced phrase, numbers pair in order and a leftover pairs with None.
     """
     tokens_o, tokens_r = _tokens(original), _tokens(reprint)
-    matcher = SequenceMatcher(None, [t for t, _ in tokens_o], [t for t, _ in tokens_r],
-                              autojunk=False)
+    matcher = SequenceMatcher(
+        None, [t for t, _ in tokens_o], [t for t, _ in tokens_r], autojunk=False
+    )
     changes = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag != "replace":
@@ -48,6 +49,11 @@ def numbers_changed(original: str, reprint: str) -> list[dict]:
                 context = _context(original, old[1], old[1] + len(old[0]))
             else:
                 context = _context(reprint, new[1], new[1] + len(new[0]))
-            changes.append({"original": old[0] if old else None,
-                            "reprint": new[0] if new else None, "context": context})
+            changes.append(
+                {
+                    "original": old[0] if old else None,
+                    "reprint": new[0] if new else None,
+                    "context": context,
+                }
+            )
     return changes

@@ -36,8 +36,10 @@ def paragraph_entries(original: Side, reprint: Side, matches: list[Match]) -> li
     groups: dict[tuple[str, int], list[tuple[str, int]]] = {}
     for node in list(parent):
         groups.setdefault(root(node), []).append(node)
-    entries = [_entry(sorted(nodes), original, reprint, statuses, covered_o, covered_r)
-               for nodes in groups.values()]
+    entries = [
+        _entry(sorted(nodes), original, reprint, statuses, covered_o, covered_r)
+        for nodes in groups.values()
+    ]
     return sorted(entries, key=_reading_order(entries))
 
 
@@ -46,7 +48,8 @@ def _entry(nodes, original: Side, reprint: Side, statuses, covered_o, covered_r)
     r_paragraphs = [index for side, index in nodes if side == "r"]
     seen = set().union(*(statuses.get(node, set()) for node in nodes))
     partly = any(covered_o[i] < 0 for i in o_paragraphs) or any(
-        covered_r[j] < 0 for j in r_paragraphs)
+        covered_r[j] < 0 for j in r_paragraphs
+    )
     if not r_paragraphs:
         status = "missing"
     elif not o_paragraphs:
@@ -71,14 +74,18 @@ def _entry(nodes, original: Side, reprint: Side, statuses, covered_o, covered_r)
 
 def _reading_order(entries: list[dict]):
     """Original order; an added paragraph goes after the entry before it in the reprint."""
-    anchor_by_reprint = sorted((e["reprint_index"], e["original_index"]) for e in entries
-                               if e["reprint_index"] is not None and e["original_index"] is not None)
+    anchor_by_reprint = sorted(
+        (e["reprint_index"], e["original_index"])
+        for e in entries
+        if e["reprint_index"] is not None and e["original_index"] is not None
+    )
 
     def key(entry: dict) -> tuple[float, float]:
         if entry["original_index"] is not None:
             return entry["original_index"], -1
         before = [o for r, o in anchor_by_reprint if r < entry["reprint_index"]]
         return (max(before) if before else -1) + 0.5, entry["reprint_index"]
+
     return key
 
 

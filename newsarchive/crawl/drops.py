@@ -9,8 +9,9 @@ class DuplicateItem(DropItem):
     """An unchanged page, or the same article under a second URL; the store notes which."""
 
     def __init__(self, url: str, decision: Stored):
-        super().__init__(f"{decision.outcome.capitalize()}: {url} (stored as {decision.url})",
-                         log_level="DEBUG")
+        super().__init__(
+            f"{decision.outcome.capitalize()}: {url} (stored as {decision.url})", log_level="DEBUG"
+        )
         self.url, self.decision = url, decision
 
 

@@ -29,8 +29,11 @@ def fetch_failure(failure: Failure) -> dict:
     }
     if failure.check(HttpError):
         status = failure.value.response.status
-        return details | {"url": failure.value.response.url, "reason": f"http_{status}",
-                          "http_status": status}
+        return details | {
+            "url": failure.value.response.url,
+            "reason": f"http_{status}",
+            "http_status": status,
+        }
     for error_types, reason in _NETWORK_REASONS:
         if failure.check(*error_types):
             return details | {"reason": reason}
@@ -44,4 +47,3 @@ def _referer(request) -> str | None:
         return None
     referer = request.headers.get("Referer")
     return referer.decode("latin-1") if referer else None
-

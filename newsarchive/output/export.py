@@ -23,8 +23,13 @@ def _exporter(format: str, file: IO[bytes], fields: list[str], excel: bool) -> B
     return (ExcelCsvExporter if excel else CsvExporter)(file, **options)
 
 
-def write_records(records: Iterable[dict[str, Any]], format: str, file: IO[bytes],
-                  fields: list[str] = EXPORT_FIELDS, excel: bool = False) -> int:
+def write_records(
+    records: Iterable[dict[str, Any]],
+    format: str,
+    file: IO[bytes],
+    fields: list[str] = EXPORT_FIELDS,
+    excel: bool = False,
+) -> int:
     """Export records to an open binary file; returns how many were written.
 
     `excel` starts a CSV with a byte order mark, for spreadsheets.

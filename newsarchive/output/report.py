@@ -25,12 +25,16 @@ from newsarchive.output.files import atomic_output
 STATIC = files("newsarchive.output") / "static"
 ASSETS = ("report.css", "report.js")
 # A report directory loads its own stylesheet and script files and nothing else.
-SITE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            "base-uri 'none'; form-action 'none'")
+SITE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "base-uri 'none'; form-action 'none'"
+)
 # A lone page has no files beside it: its stylesheet is inline, allowed by its hash only, and
 # it runs no script at all.
-SINGLE_CSP = ("default-src 'none'; style-src '{style_hash}'; img-src data:; base-uri 'none'; "
-              "form-action 'none'")
+SINGLE_CSP = (
+    "default-src 'none'; style-src '{style_hash}'; img-src data:; base-uri 'none'; "
+    "form-action 'none'"
+)
 # Browsers drop tabs and newlines inside a URL ("java\nscript:"), so any whitespace or control
 # character disqualifies a link, not just a non-http scheme.
 _WEB_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)
@@ -41,14 +45,24 @@ VERDICTS = {"faithful": "忠实", "edited": "有改动", "unrelated": "不相关
 # Sort rank of a verdict: the pairs that need a reader's eye first.
 VERDICT_RANK = {"unrelated": 0, "edited": 1, "none": 2, "faithful": 3}
 FLAGS = {
-    "missing_paragraphs": "删段", "added_paragraphs": "加段", "changed_paragraphs": "改段",
-    "changed_numbers": "改数字", "reordered": "调序", "title_changed": "改标题",
-    "source_unattributed": "未注明来源", "no_original_link": "无原文链接",
-    "original_unavailable": "原文不可得", "published_before_original": "早于原文",
+    "missing_paragraphs": "删段",
+    "added_paragraphs": "加段",
+    "changed_paragraphs": "改段",
+    "changed_numbers": "改数字",
+    "reordered": "调序",
+    "title_changed": "改标题",
+    "source_unattributed": "未注明来源",
+    "no_original_link": "无原文链接",
+    "original_unavailable": "原文不可得",
+    "published_before_original": "早于原文",
 }
 STATUSES = {"kept": "保留", "changed": "改动", "missing": "删去", "added": "新增", "moved": "移位"}
-ORIGINAL_STATUSES = {"available": "已取得", "unavailable": "取不到", "not_fetched": "未抓取",
-                     "none": "转载未给原文链接"}
+ORIGINAL_STATUSES = {
+    "available": "已取得",
+    "unavailable": "取不到",
+    "not_fetched": "未抓取",
+    "none": "转载未给原文链接",
+}
 
 
 def is_web_url(value: Any) -> bool:
@@ -90,10 +104,20 @@ def percent(value: float | None) -> str:
 
 def _runs(diff: list[list[str]], skip: str, tag: str) -> list[dict[str, Any]]:
     """One side of a character diff; the numbers inside a changed run are marked apart."""
-    return [{"tag": "same", "pieces": [{"text": text, "number": False}]} if op == "=" else
-            {"tag": tag, "pieces": [{"text": piece, "number": bool(_NUMBER.fullmatch(piece))}
-                                    for piece in _NUMBER.split(text) if piece]}
-            for op, text in diff if op != skip]
+    return [
+        {"tag": "same", "pieces": [{"text": text, "number": False}]}
+        if op == "="
+        else {
+            "tag": tag,
+            "pieces": [
+                {"text": piece, "number": bool(_NUMBER.fullmatch(piece))}
+                for piece in _NUMBER.split(text)
+                if piece
+            ],
+        }
+        for op, text in diff
+        if op != skip
+    ]
 
 
 def _row(entry: dict[str, Any]) -> dict[str, Any]:
@@ -109,19 +133,27 @@ def _row(entry: dict[str, Any]) -> dict[str, Any]:
 def _side(url: str | None, record: dict[str, Any] | None, title: str | None) -> dict[str, Any]:
     """What the page header shows of one side; the check alone gives only URL and title."""
     record = record or {}
-    return {"url": url, "title": record.get("title", title),
-            "site": record.get("site") or (urlsplit(url).hostname if is_web_url(url) else None),
-            "site_name": record.get("site_name"), "published_at": record.get("published_at"),
-            "source": record.get("source"), "author": record.get("author"),
-            "images": record.get("images") or [], "paragraphs": record.get("paragraphs") or []}
+    return {
+        "url": url,
+        "title": record.get("title", title),
+        "site": record.get("site") or (urlsplit(url).hostname if is_web_url(url) else None),
+        "site_name": record.get("site_name"),
+        "published_at": record.get("published_at"),
+        "source": record.get("source"),
+        "author": record.get("author"),
+        "images": record.get("images") or [],
+        "paragraphs": record.get("paragraphs") or [],
+    }
 
 
-def pair_view(check: dict[str, Any], reprint: dict[str, Any] | None,
-              original: dict[str, Any] | None) -> dict[str, Any]:
+def pair_view(
+    check: dict[str, Any], reprint: dict[str, Any] | None, original: dict[str, Any] | None
+) -> dict[str, Any]:
     """Everything a pair page (and its index row) shows, from the check and both records."""
     title = check.get("title") or {}
     return {
-        "id": page_id(check["reprint_url"]), "check": check,
+        "id": page_id(check["reprint_url"]),
+        "check": check,
         "verdict": check.get("verdict") or "none",
         "reprint": _side(check["reprint_url"], reprint, title.get("reprint")),
         "original": _side(check.get("original_url"), original, title.get("original")),
@@ -133,21 +165,39 @@ def pair_view(check: dict[str, Any], reprint: dict[str, Any] | None,
 def _index_row(view: dict[str, Any]) -> dict[str, Any]:
     """What the index shows of a pair; the paragraphs are left out, to keep the list small."""
     check, reprint = view["check"], view["reprint"]
-    return {"id": view["id"], "verdict": view["verdict"], "flags": check.get("flags") or [],
-            "url": reprint["url"], "title": reprint["title"], "site": reprint["site"],
-            "site_name": reprint["site_name"], "published_at": reprint["published_at"],
-            "original_published_at": view["original"]["published_at"],
-            "lag_seconds": check.get("lag_seconds"), "lag_precision": check.get("lag_precision"),
-            "coverage": check.get("coverage")}
+    return {
+        "id": view["id"],
+        "verdict": view["verdict"],
+        "flags": check.get("flags") or [],
+        "url": reprint["url"],
+        "title": reprint["title"],
+        "site": reprint["site"],
+        "site_name": reprint["site_name"],
+        "published_at": reprint["published_at"],
+        "original_published_at": view["original"]["published_at"],
+        "lag_seconds": check.get("lag_seconds"),
+        "lag_precision": check.get("lag_precision"),
+        "coverage": check.get("coverage"),
+    }
 
 
 def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("newsarchive.output", "templates"), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("newsarchive.output", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.tests["web_url"] = is_web_url
     env.filters.update(lag=lag_text, date=date_text, percent=percent)
-    env.globals.update(VERDICTS=VERDICTS, VERDICT_RANK=VERDICT_RANK, FLAGS=FLAGS,
-                       STATUSES=STATUSES, ORIGINAL_STATUSES=ORIGINAL_STATUSES)
+    env.globals.update(
+        VERDICTS=VERDICTS,
+        VERDICT_RANK=VERDICT_RANK,
+        FLAGS=FLAGS,
+        STATUSES=STATUSES,
+        ORIGINAL_STATUSES=ORIGINAL_STATUSES,
+    )
     return env
 
 
@@ -163,15 +213,22 @@ def _write(path: Path, text: str) -> None:
         file.write(text.encode("utf-8"))
 
 
-def pair_page(check: dict[str, Any], reprint: dict[str, Any] | None = None,
-              original: dict[str, Any] | None = None) -> str:
+def pair_page(
+    check: dict[str, Any],
+    reprint: dict[str, Any] | None = None,
+    original: dict[str, Any] | None = None,
+) -> str:
     """One self-contained page for a pair: stylesheet inline (allowed by hash), no script."""
     css = _asset("report.css")
     style_hash = "sha256-" + base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode()
     # Markup on our own stylesheet, never on data: the hash must match its exact text.
     return ENV.get_template("pair.html.j2").render(
-        pair=pair_view(check, reprint, original), csp=SINGLE_CSP.format(style_hash=style_hash),
-        inline_css=Markup(css), stylesheet=None, index_href=None)
+        pair=pair_view(check, reprint, original),
+        csp=SINGLE_CSP.format(style_hash=style_hash),
+        inline_css=Markup(css),
+        stylesheet=None,
+        index_href=None,
+    )
 
 
 def write_report(archive: Archive, out_dir: Path) -> Path:
@@ -182,16 +239,33 @@ def write_report(archive: Archive, out_dir: Path) -> Path:
     template = ENV.get_template("pair.html.j2")
     rows = []
     for check in archive.checks.all():
-        original = (archive.records.get(check["original_url"])
-                    if check.get("original_status") == "available" else None)
+        original = (
+            archive.records.get(check["original_url"])
+            if check.get("original_status") == "available"
+            else None
+        )
         view = pair_view(check, archive.records.get(check["reprint_url"]), original)
-        _write(out_dir / "pairs" / f"{view['id']}.html", template.render(
-            pair=view, csp=SITE_CSP, inline_css=None, stylesheet="../static/report.css",
-            index_href="../index.html"))
+        _write(
+            out_dir / "pairs" / f"{view['id']}.html",
+            template.render(
+                pair=view,
+                csp=SITE_CSP,
+                inline_css=None,
+                stylesheet="../static/report.css",
+                index_href="../index.html",
+            ),
+        )
         rows.append(_index_row(view))
     index = out_dir / "index.html"
-    _write(index, ENV.get_template("index.html.j2").render(
-        pairs=rows, csp=SITE_CSP, inline_css=None, stylesheet="static/report.css",
-        verdicts=Counter(row["verdict"] for row in rows),
-        flags=sorted({flag for row in rows for flag in row["flags"]})))
+    _write(
+        index,
+        ENV.get_template("index.html.j2").render(
+            pairs=rows,
+            csp=SITE_CSP,
+            inline_css=None,
+            stylesheet="static/report.css",
+            verdicts=Counter(row["verdict"] for row in rows),
+            flags=sorted({flag for row in rows for flag in row["flags"]}),
+        ),
+    )
     return index

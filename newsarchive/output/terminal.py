@@ -4,18 +4,26 @@ from collections import Counter
 from pathlib import Path
 
 # Verdicts as summaries list them; `none` is a check without an original to compare.
-VERDICT_LABELS = {"faithful": "faithful", "edited": "edited", "unrelated": "unrelated",
-                  "none": "without an original"}
+VERDICT_LABELS = {
+    "faithful": "faithful",
+    "edited": "edited",
+    "unrelated": "unrelated",
+    "none": "without an original",
+}
 
 
 def verdict_line(verdicts: dict[str, int]) -> str:
     """`13 faithful, 5 edited, 3 without an original`, in VERDICT_LABELS order."""
-    return ", ".join(f"{verdicts[verdict]} {label}" for verdict, label in VERDICT_LABELS.items()
-                     if verdict in verdicts)
+    return ", ".join(
+        f"{verdicts[verdict]} {label}"
+        for verdict, label in VERDICT_LABELS.items()
+        if verdict in verdicts
+    )
 
 
-def crawl_summary(run: dict, failures: list[dict], counts: dict, database: Path,
-                  seconds: float) -> str:
+def crawl_summary(
+    run: dict, failures: list[dict], counts: dict, database: Path, seconds: float
+) -> str:
     """The end-of-crawl report: pages, records new/changed/duplicate, failures by reason."""
     stats = run["stats"]
     aliases = stats.get("newsarchive/dedupe/alias", 0) + stats.get("newsarchive/store/moved", 0)
@@ -24,8 +32,10 @@ def crawl_summary(run: dict, failures: list[dict], counts: dict, database: Path,
         f"  pages fetched      {stats.get('response_received_count', 0)}",
         f"  records new        {stats.get('newsarchive/store/new', 0)}",
         f"  records changed    {stats.get('newsarchive/store/changed', 0)}",
-        (f"  duplicates         {stats.get('newsarchive/dedupe/unchanged', 0)} unchanged, "
-         f"{aliases} under a second URL"),
+        (
+            f"  duplicates         {stats.get('newsarchive/dedupe/unchanged', 0)} unchanged, "
+            f"{aliases} under a second URL"
+        ),
         f"  failures           {len(failures)}",
     ]
     for reason, count in sorted(Counter(f["reason"] for f in failures).items()):
@@ -56,13 +66,19 @@ def _lag(seconds: int | None, precision: str | None) -> str:
 
 def _status(check: dict) -> str:
     failure = check.get("original_failure")
-    return f"{check.get('original_status')}: {failure}" if failure else str(check.get("original_status"))
+    return (
+        f"{check.get('original_status')}: {failure}"
+        if failure
+        else str(check.get("original_status"))
+    )
 
 
 def _title(title: dict) -> str:
     if title.get("equal") is None:
         return "—"
-    return "equal" if title["equal"] else f"changed: {title.get('original')} → {title.get('reprint')}"
+    return (
+        "equal" if title["equal"] else f"changed: {title.get('original')} → {title.get('reprint')}"
+    )
 
 
 def _inline_diff(runs: list[list[str]]) -> str:
@@ -79,17 +95,23 @@ def check_text(check: dict) -> str:
         f"Original  {check.get('original_url') or '—'} ({_status(check)})",
         f"Verdict   {check.get('verdict') or 'not checked: no original to compare'}",
         f"Flags     {flags}",
-        (f"Scores    coverage {_percent(check.get('coverage'))} · purity "
-        f"{_percent(check.get('purity'))} · similarity {_percent(check.get('similarity'))}"),
+        (
+            f"Scores    coverage {_percent(check.get('coverage'))} · purity "
+            f"{_percent(check.get('purity'))} · similarity {_percent(check.get('similarity'))}"
+        ),
         f"Title     {_title(title)}",
-        (f"Source    {attribution.get('source') or '(none)'}; original published by "
-        f"{', '.join(attribution.get('publisher') or []) or '—'}"),
+        (
+            f"Source    {attribution.get('source') or '(none)'}; original published by "
+            f"{', '.join(attribution.get('publisher') or []) or '—'}"
+        ),
         f"Lag       {_lag(check.get('lag_seconds'), check.get('lag_precision'))}",
     ]
     if check.get("changed_numbers"):
         lines.append("Changed numbers")
-        lines += [f"  {change['original']} → {change['reprint']}   …{change['context']}…"
-                  for change in check["changed_numbers"]]
+        lines += [
+            f"  {change['original']} → {change['reprint']}   …{change['context']}…"
+            for change in check["changed_numbers"]
+        ]
     entries = check.get("paragraphs") or []
     if entries:
         counts = Counter(entry["status"] for entry in entries)
@@ -97,7 +119,10 @@ def check_text(check: dict) -> str:
     for entry in entries:
         if entry["status"] == "kept":
             continue
-        where = f"original ¶{_number(entry['original_index'])} / reprint ¶{_number(entry['reprint_index'])}"
+        where = (
+            f"original ¶{_number(entry['original_index'])} / "
+            f"reprint ¶{_number(entry['reprint_index'])}"
+        )
         lines.append(f"  [{entry['status']}] {where}")
         if entry["status"] == "changed":
             text = _inline_diff(entry["diff"])

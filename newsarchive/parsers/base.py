@@ -63,7 +63,9 @@ class ArticlePage:
     def _meta_tags(self) -> dict[str, str]:
         """Every named meta tag, first occurrence wins, names as the page writes them."""
         tags: dict[str, str] = {}
-        for tag in self.response.selector.root.iter("meta"):  # lxml: a parsel query per tag was slow
+        for tag in self.response.selector.root.iter(
+            "meta"
+        ):  # lxml: a parsel query per tag was slow
             if tag.get("name") is not None:
                 tags.setdefault(tag.get("name").strip(), (tag.get("content") or "").strip())
         return tags

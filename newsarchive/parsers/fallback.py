@@ -15,9 +15,10 @@ class FallbackArticlePage(ArticlePage):
     name = "fallback"
 
     def site_name(self) -> str | None:
-        return self.meta_value("SiteName") or self.response.xpath(
-            "//meta[@property='og:site_name']/@content"
-        ).get()
+        return (
+            self.meta_value("SiteName")
+            or self.response.xpath("//meta[@property='og:site_name']/@content").get()
+        )
 
     def title(self) -> str | None:
         return self.meta_value("ArticleTitle") or self.html_title()

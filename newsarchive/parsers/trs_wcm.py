@@ -9,9 +9,19 @@ from newsarchive.parsers.text import clean_text, date_from_url, find_cn_datetime
 
 # Body containers in the order TRS-style templates use them (DOMAIN.md §3).
 BODY_CONTAINERS = (
-    ".TRS_UEDITOR", ".trs_editor_view", ".TRS_Editor", ".Custom_UnionStyle", "#UCAP-CONTENT",
-    ".pages_content", "#ivs_content", "#zoom", "#Zoom", ".article-content", "#vsb_content",
-    ".wp_articlecontent", ".content",
+    ".TRS_UEDITOR",
+    ".trs_editor_view",
+    ".TRS_Editor",
+    ".Custom_UnionStyle",
+    "#UCAP-CONTENT",
+    ".pages_content",
+    "#ivs_content",
+    "#zoom",
+    "#Zoom",
+    ".article-content",
+    "#vsb_content",
+    ".wp_articlecontent",
+    ".content",
 )
 VISIBLE_TITLE = ("h1", ".detail-title", ".article-title", ".title", "h2")
 DATE_LABELS = "发布时间|发布日期|日期|时间"

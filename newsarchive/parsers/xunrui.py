@@ -58,12 +58,16 @@ class XunruiArticlePage(ArticlePage):
         return "" if author in _NO_AUTHOR else author
 
     def category(self) -> str | None:
-        links = [clean_text(a.xpath("string()").get()) for a in self.response.xpath(BREADCRUMB_LINKS)]
+        links = [
+            clean_text(a.xpath("string()").get()) for a in self.response.xpath(BREADCRUMB_LINKS)
+        ]
         return links[-1] if len(links) > 1 else None
 
     @cached_property
     def _paragraphs(self) -> list[str]:
-        return [text for text in paragraph_texts(self.response.xpath(BODY)) if not _NOT_BODY.match(text)]
+        return [
+            text for text in paragraph_texts(self.response.xpath(BODY)) if not _NOT_BODY.match(text)
+        ]
 
     def paragraphs(self) -> list[str]:
         return list(self._paragraphs)

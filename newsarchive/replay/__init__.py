@@ -14,5 +14,12 @@ from newsarchive.replay.layout import (
 )
 from newsarchive.replay.server import ReplayServer
 
-__all__ = ["CHECK_SUFFIX", "EXPECTED_SUFFIX", "HEADERS_SUFFIX", "ReplayServer", "sample_path",
-           "sample_url", "stored_headers"]
+__all__ = [
+    "CHECK_SUFFIX",
+    "EXPECTED_SUFFIX",
+    "HEADERS_SUFFIX",
+    "ReplayServer",
+    "sample_path",
+    "sample_url",
+    "stored_headers",
+]

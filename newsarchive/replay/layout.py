@@ -44,7 +44,7 @@ def sample_url(page: Path) -> str | None:
     parts = page.resolve().parts
     for index in range(len(parts) - 2, 0, -1):
         if _HOST_NAME.match(parts[index]):
-            path = "/".join(parts[index + 1:]).replace(QUERY_MARK, "?", 1)
+            path = "/".join(parts[index + 1 :]).replace(QUERY_MARK, "?", 1)
             if path == "index.html" or path.endswith("/index.html"):
                 path = path.removesuffix("index.html")
             return f"http://{parts[index]}/{path}"

@@ -26,7 +26,9 @@ class ReplayProcess:
     def start(self) -> Self:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "newsarchive.replay", str(self.directory), str(self.port)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         line = self.process.stdout.readline().strip()
         if not line.startswith("http://"):

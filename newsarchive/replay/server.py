@@ -21,6 +21,7 @@ from newsarchive.replay.layout import SIDECAR_SUFFIXES, sample_path, stored_head
 
 logger = logging.getLogger(__name__)
 
+
 class ReplayHandler(BaseHTTPRequestHandler):
     """Answers proxy requests (`GET http://host/path`) and direct ones (`GET /host/path`)."""
 
@@ -43,8 +44,9 @@ class ReplayHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.flush()  # the client starts its TLS handshake only once it has this answer
         self.tunnel_host = self.path.rsplit(":", 1)[0]
-        secure = self.server.tls_context(self.tunnel_host).wrap_socket(self.connection,
-                                                                       server_side=True)
+        secure = self.server.tls_context(self.tunnel_host).wrap_socket(
+            self.connection, server_side=True
+        )
         self.connection = secure
         self.rfile, self.wfile = secure.makefile("rb"), secure.makefile("wb", self.wbufsize)
         self.close_connection = False  # clients send CONNECT as HTTP/1.0; the tunnel stays open
@@ -61,8 +63,12 @@ class ReplayHandler(BaseHTTPRequestHandler):
             url = self.path if "://" in self.path else "http:/" + self.path
         page = sample_path(self.server.root, url)
         if page is None or not page.is_file() or page.name.endswith(SIDECAR_SUFFIXES):
-            self._send(404, {"Content-Type": "text/html; charset=utf-8"},
-                       b"<html><body><h1>404 Not Found</h1></body></html>", send_body)
+            self._send(
+                404,
+                {"Content-Type": "text/html; charset=utf-8"},
+                b"<html><body><h1>404 Not Found</h1></body></html>",
+                send_body,
+            )
             return
         status, headers = stored_headers(page)
         self._send(status, headers, page.read_bytes(), send_body)

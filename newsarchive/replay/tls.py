@@ -19,7 +19,9 @@ def server_context(host: str) -> ssl.SSLContext:
     now = datetime.datetime.now(datetime.UTC)
     certificate = (
         x509.CertificateBuilder()
-        .subject_name(name).issuer_name(name).public_key(key.public_key())
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(days=1))
         .not_valid_after(now + datetime.timedelta(days=30))
@@ -30,8 +32,11 @@ def server_context(host: str) -> ssl.SSLContext:
     with tempfile.TemporaryDirectory() as directory:  # ssl loads certificates from files only
         chain = Path(directory) / "replay.pem"
         chain.write_bytes(
-            key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                              serialization.NoEncryption())
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
             + certificate.public_bytes(serialization.Encoding.PEM)
         )
         context.load_cert_chain(chain)
