@@ -1,24 +1,30 @@
 import json
+import os
 import subprocess
 import sys
+from importlib.metadata import version
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, SAMPLES
 
 from newsarchive.cli import build_parser, main
+from newsarchive.commands.crawl import exit_status
 from newsarchive.items import CHECK_SCHEMA_PATH, SCHEMA_PATH
 
 COMMANDS = ["crawl", "export", "parse", "replay", "schema", "check", "compare", "report"]
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
+def run(*args: str, cwd: Path = ROOT, **environment: str) -> subprocess.CompletedProcess:
+    """The real command in a subprocess; `environment` adds variables (NEWSARCHIVE_ARCHIVE)."""
     return subprocess.run(
         [sys.executable, "-m", "newsarchive", *args],
-        cwd=ROOT,
+        cwd=cwd,
         capture_output=True,
         text=True,
         check=False,
         timeout=120,
+        env=os.environ | environment,
     )
 
 
@@ -120,3 +126,102 @@ def test_check_and_report_commands_need_an_archive(tmp_path):
     for command in ("check", "report"):
         result = run(command, "--archive", str(tmp_path / "none"))
         assert result.returncode == 1 and "no archive at" in result.stderr
+
+
+def test_version_names_the_installed_release():
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"newsarchive {version('newsarchive')}"
+
+
+def test_a_setting_without_a_value_is_a_usage_error(tmp_path):
+    result = run("crawl", "--replay", "samples", "--archive", str(tmp_path), "-s", "DOWNLOAD_DELAY")
+    assert result.returncode == 2
+    assert "-s takes NAME=VALUE, got 'DOWNLOAD_DELAY'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_real_crawl_with_nothing_configured_says_what_to_configure(tmp_path):
+    result = run("crawl", "--archive", str(tmp_path / "a"))
+    assert result.returncode == 2
+    assert "nothing to crawl" in result.stderr
+    for way in ("--start URL", "NEWSARCHIVE_XUNRUI_START_URLS", "--replay samples"):
+        assert way in result.stderr
+    assert not (tmp_path / "a").exists()
+
+
+def test_archive_option_and_setting_that_disagree_are_a_usage_error(tmp_path):
+    result = run(
+        "crawl",
+        "--replay",
+        "samples",
+        "--archive",
+        str(tmp_path / "a"),
+        "-s",
+        f"NEWSARCHIVE_ARCHIVE={tmp_path / 'b'}",
+    )
+    assert result.returncode == 2
+    assert "disagree" in result.stderr
+
+
+def test_the_archive_setting_is_where_the_crawl_writes_and_what_its_summary_names(tmp_path):
+    archive = tmp_path / "set-by-s"
+    result = run(
+        "crawl",
+        "--replay",
+        str(SAMPLES),
+        "-q",
+        "-s",
+        f"NEWSARCHIVE_ARCHIVE={archive}",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"Archive {archive / 'archive.sqlite3'}:" in result.stdout
+    assert (archive / "archive.sqlite3").is_file()
+    assert not (tmp_path / "archive").exists()
+
+
+def test_every_command_reads_the_archive_named_by_the_environment(tmp_path):
+    archive = tmp_path / "from-env"
+    crawled = run(
+        "crawl", "--replay", str(SAMPLES), "-q", cwd=tmp_path, NEWSARCHIVE_ARCHIVE=str(archive)
+    )
+    assert crawled.returncode == 0, crawled.stderr
+    assert f"Archive {archive / 'archive.sqlite3'}:" in crawled.stdout
+    assert not (tmp_path / "archive").exists()
+    exported = run("export", "--kind", "original", cwd=tmp_path, NEWSARCHIVE_ARCHIVE=str(archive))
+    assert len(exported.stdout.splitlines()) == 8, exported.stderr
+    checked = run("check", cwd=tmp_path, NEWSARCHIVE_ARCHIVE=str(archive))
+    assert checked.stdout.startswith("Checked 22 reprints"), checked.stderr
+    reported = run(
+        "report", "-o", str(tmp_path / "r"), cwd=tmp_path, NEWSARCHIVE_ARCHIVE=str(archive)
+    )
+    assert reported.returncode == 0 and (tmp_path / "r/index.html").is_file(), reported.stderr
+
+
+def test_export_refuses_filters_that_cannot_apply(tmp_path):
+    result = run("export", "--archive", str(tmp_path), "--kind", "check", "--since", "2023-01-01")
+    assert result.returncode == 2 and "not checks" in result.stderr
+    result = run("export", "--archive", str(tmp_path), "--excel")
+    assert result.returncode == 2 and "--format csv only" in result.stderr
+
+
+def failure(reason: str) -> dict:
+    return {"reason": reason, "url": "http://a.gov.cn/t20230101_1.html"}
+
+
+@pytest.mark.parametrize(
+    ("finish_reason", "reasons", "status"),
+    [
+        ("finished", [], 0),
+        ("finished", ["http_404", "http_410", "unsupported_scheme"], 0),  # the sites' facts
+        ("finished", ["http_404", "http_500"], 3),
+        ("finished", ["ignored"], 3),
+        ("finished", ["timeout"], 3),
+        ("shutdown", [], 1),
+        ("shutdown", ["http_410"], 1),
+    ],
+)
+def test_exit_status_tells_a_scheduler_what_happened(finish_reason, reasons, status):
+    run_row = {"finish_reason": finish_reason}
+    assert exit_status(run_row, [failure(reason) for reason in reasons]) == status

@@ -9,6 +9,7 @@ from scrapy.http import HtmlResponse
 
 from newsarchive.compare import compare
 from newsarchive.compare.attribution import lag, title_check
+from newsarchive.compare.fold import sentences
 from newsarchive.parsers import page_for
 from newsarchive.replay import CHECK_SUFFIX, sample_path, sample_url, stored_headers
 
@@ -67,8 +68,7 @@ def test_numbers_changed_inside_a_paragraph_are_listed_with_context():
 def test_split_and_merged_paragraphs_are_not_edits():
     reprint, original = seed_pair()
     first, second, third, *rest = reprint["paragraphs"]
-    middle = len(first) // 2
-    cut = first.index("。") + 1 if "。" in first[:-1] else middle
+    cut = first.index(",") + 1  # split mid-sentence: the seed's first paragraph is one sentence
     reprint["paragraphs"] = [first[:cut], first[cut:], second + third, *rest]
     check = check_of(reprint, original)
     assert check["verdict"] == "faithful"
@@ -178,3 +178,59 @@ def test_taiwan_wording_in_a_traditional_reprint_is_not_an_edit():
     }
     check = check_of(reprint, original)
     assert (check["verdict"], check["flags"]) == ("faithful", [])
+
+
+def seed_sentences(count: int) -> list[str]:
+    """The first `count` sentences of the seed original, one paragraph each; no two are alike."""
+    _, original = seed_pair()
+    found = [sentence for paragraph in original["paragraphs"] for sentence in sentences(paragraph)]
+    assert len(found) >= count
+    return found[:count]
+
+
+def touched(sentence: str) -> str:
+    """The sentence with one character more: similar, but not the same."""
+    return sentence[:4] + "各" + sentence[4:]
+
+
+def statuses_of(original: list[str], reprint: list[str]) -> Counter:
+    check = check_of({"url": "r", "paragraphs": reprint}, {"url": "o", "paragraphs": original})
+    return Counter(entry["status"] for entry in check["paragraphs"])
+
+
+def test_a_rewritten_run_within_the_pairing_cap_pairs_each_sentence_with_its_edit():
+    # 20 x 20 sentences replaced (400 cells, the cap): one cut first, one added last.
+    text = seed_sentences(20)
+    original = text[:20]
+    reprint = [touched(sentence) for sentence in text[1:20]] + ["笔者认为,此事值得深思。"]
+    assert statuses_of(original, reprint) == {"changed": 19, "missing": 1, "added": 1}
+
+
+def test_a_rewritten_run_over_the_pairing_cap_is_paired_by_position_only():
+    # 21 x 20 sentences replaced (420 cells): by position, no sentence meets its edit.
+    text = seed_sentences(21)
+    reprint = [touched(sentence) for sentence in text[1:21]]
+    assert statuses_of(text, reprint) == {"missing": 21, "added": 20}
+
+
+def test_a_rewritten_run_over_the_pairing_cap_still_pairs_edits_in_place():
+    text = seed_sentences(21)
+    reprint = [touched(sentence) for sentence in text] + ["笔者认为,此事值得深思。"]
+    assert statuses_of(text, reprint) == {"changed": 21, "added": 1}
+
+
+@pytest.mark.parametrize(
+    ("reprint_title", "suffixes", "equal"),
+    [
+        # A known site or column name after a separator no generic pattern takes: a space,
+        # or a name longer than a generic suffix, or one holding a separator itself.
+        ("呼和浩特“三个结合” 内蒙古自治区民族事务委员会", ["内蒙古自治区民族事务委员会"], True),
+        ("呼和浩特“三个结合” 内蒙古自治区民族事务委员会", [], False),
+        ("呼和浩特“三个结合”|" + "某" * 31, ["某" * 31], True),
+        ("呼和浩特“三个结合”|" + "某" * 31, [], False),
+        ("呼和浩特“三个结合”_民族-宗教网", ["民族-宗教网"], True),
+        ("呼和浩特“三个结合”—内蒙古民委", [], True),  # a generic suffix needs no name
+    ],
+)
+def test_a_known_site_name_is_a_suffix_after_any_separator(reprint_title, suffixes, equal):
+    assert title_check(reprint_title, "呼和浩特“三个结合”", suffixes)["equal"] is equal

@@ -96,11 +96,9 @@ def test_chinese_is_written_as_utf8_never_as_escapes(records, format):
     assert b"\\u" not in data
 
 
-@pytest.mark.parametrize(("format", "expected"), [("jsonl", b""), ("json", b"[\n\n]")])
-def test_no_records_export_an_empty_document(format, expected):
-    assert exported([], format) == expected
-    if format == "json":
-        assert json.loads(expected) == []
+def test_no_records_export_an_empty_document():
+    assert exported([], "jsonl") == b""
+    assert json.loads(exported([], "json")) == []
 
 
 def test_csv_of_no_records_still_has_the_header_line():

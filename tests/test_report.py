@@ -460,7 +460,16 @@ def test_hostile_pages_run_nothing_in_the_browser(driver, report, lone_page, pag
         assert "<script>" in body or "<img src=x" in body  # shown as text
 
 
-def test_index_screenshot_is_not_blank(driver, report, tmp_path):
+def test_index_renders_styled_and_visible(driver, report, tmp_path):
+    """The stylesheet applied (CSP allowed it) and the table laid out with visible text."""
     driver.get(report.as_uri())
-    driver.save_screenshot(str(tmp_path / "index.png"))
-    assert (tmp_path / "index.png").stat().st_size > 50_000
+    body = driver.find_element(By.TAG_NAME, "body")
+    assert body.value_of_css_property("max-width") == "1400px"  # from report.css
+    assert (
+        driver.execute_script("return getComputedStyle(document.documentElement).backgroundColor")
+        == "rgb(246, 248, 250)"
+    )
+    table = driver.find_element(By.TAG_NAME, "table")
+    assert table.size["height"] > 100 and table.size["width"] > 600
+    assert "呼和浩特" in table.text
+    driver.save_screenshot(str(tmp_path / "index.png"))  # for a person to look at

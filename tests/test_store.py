@@ -119,6 +119,16 @@ def test_static_url_arriving_after_the_dynamic_one_takes_over_the_record(archive
     assert [link["reprint_url"] for link in archive.pairs()] == [STATIC]
 
 
+def test_a_url_taking_over_drops_the_check_of_the_url_it_replaces(archive):
+    archive.records.save(sample_record(DYNAMIC))
+    archive.checks.save({"reprint_url": DYNAMIC, "verdict": "faithful", "checked_at": "x"})
+
+    archive.records.save(sample_record(STATIC))
+
+    assert list(archive.checks.all()) == []  # STATIC gets a check of its own
+    assert archive.checks.verdict_counts() == {}
+
+
 def test_both_arrival_orders_of_static_and_dynamic_url_give_the_same_archive(tmp_path):
     with (
         Archive(tmp_path / "static_first") as static_first,

@@ -22,7 +22,8 @@ from newsarchive.compare.fold import (
 # A replaced run of sentences at least this similar is one changed passage; below it, the
 # original's sentences are missing and the reprint's added.
 CHANGED_MIN_SIMILARITY = 0.5
-# Replaced runs larger than this many sentence pairs are not paired sentence by sentence.
+# Replaced runs of more sentence pairs than this are paired by position, not by the quadratic
+# dynamic programme.
 MAX_PAIRING_CELLS = 400
 
 
@@ -81,13 +82,12 @@ def _bigram_similarity(left: str, right: str) -> float:
 def _similar_pairs(keys_o: list[str], keys_r: list[str]) -> list[tuple[int, int]]:
     """In-order pairs of similar sentences within a replaced run (the rest was cut or added).
 
-    A small dynamic programme maximising total similarity; runs are a few sentences long.
+    A small dynamic programme maximising total similarity; runs are a few sentences long. A
+    run too large for it (a rewritten page) pairs sentences position by position instead.
     """
     if len(keys_o) * len(keys_r) > MAX_PAIRING_CELLS:
-        joined = _bigram_similarity("".join(keys_o), "".join(keys_r))
-        return (
-            [(0, 0)] if joined >= CHANGED_MIN_SIMILARITY and len(keys_o) == len(keys_r) == 1 else []
-        )
+        return [(i, i) for i in range(min(len(keys_o), len(keys_r)))
+                if _bigram_similarity(keys_o[i], keys_r[i]) >= CHANGED_MIN_SIMILARITY]
     rows, cols = len(keys_o), len(keys_r)
     best = [[0.0] * (cols + 1) for _ in range(rows + 1)]
     for i in range(rows - 1, -1, -1):

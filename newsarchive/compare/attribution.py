@@ -81,10 +81,13 @@ def _title_forms(title: str | None, suffixes: list[str | None]) -> set[str]:
     """A title as compared: whole, without a known site or column suffix, without any suffix."""
     forms = {_key(title)}
     text = fold(title or "")
+    # Folded, " - " and "—" are "-", and a space next to a Chinese character is gone: a site
+    # name after a space is glued on (the empty separator).
     for suffix in filter(None, suffixes):
-        for separator in ("_", "|", " - ", "-", "—", " "):
-            if text.endswith(separator + fold(suffix)):
-                forms.add(_key(text[: -len(separator + fold(suffix))]))
+        for separator in ("_", "|", "-", ""):
+            ending = separator + fold(suffix)
+            if text.endswith(ending):
+                forms.add(_key(text[: -len(ending)]))
     forms.add(_key(_SUFFIX.sub("", text)))
     return {form for form in forms if form}
 
