@@ -1,11 +1,14 @@
 """End to end: the real `newsarchive crawl --replay samples` over HTTP on 127.0.0.1, twice."""
 
+import csv
+import io
 import json
 import shutil
 import sqlite3
 import subprocess
 import sys
 
+import fastjsonschema
 import pytest
 from conftest import ROOT
 
@@ -19,6 +22,7 @@ GBK_ORIGINAL = "http://www.huhhot.gov.cn/zwdt/bmdt/202303/t20230315_1470358.html
 # The original of 10608 moved when its site was revamped: the named URL answers 301 to https.
 MOVED_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202303/t20230327_2283391.html"
 MOVED_ORIGINAL_NOW = "https://mw.nmg.gov.cn/zwdt/msdt/202303/t20230327_2283391.html"
+DYNAMIC = "http://zjifz.org.cn/index.php?c=show&id=10601"  # show-10601 under a second URL
 HOSTILE = "http://w.mzuzx.org.cn/show-30003.html"  # its 原文链接 is javascript:
 REPRINTS = (
     {
@@ -61,7 +65,11 @@ def export(archive, *args: str) -> list[dict]:
 def crawled(tmp_path_factory):
     """An archive after one crawl of the samples, with the exports and the second crawl."""
     archive = tmp_path_factory.mktemp("archive")
-    first = newsarchive("crawl", "--replay", "samples", "--archive", str(archive))
+    feed = archive / "feed.csv"  # the first run's new records, through Scrapy's feed exports
+    feeds = json.dumps({str(feed): {"format": "csv"}})
+    first = newsarchive(
+        "crawl", "--replay", "samples", "--archive", str(archive), "-s", f"FEEDS={feeds}"
+    )
     records_after_first = export(archive)
     second = newsarchive("crawl", "--replay", "samples", "--archive", str(archive))
     return archive, first, second, records_after_first
@@ -245,3 +253,33 @@ def test_check_command_recomputes_and_report_command_writes_the_pages(crawled, t
     assert report.returncode == 0, report.stderr
     assert (tmp_path / "report/index.html").exists()
     assert len(list((tmp_path / "report/pairs").glob("*.html"))) == 22
+
+
+def test_every_exported_record_and_check_validates_against_the_published_schema(crawled):
+    schemas = json.loads(newsarchive("schema").stdout)
+    article = fastjsonschema.compile(schemas["Article"])
+    check = fastjsonschema.compile(schemas["ReprintCheck"])
+    records = export(crawled[0])
+    checks = export(crawled[0], "--kind", "check")
+    assert len(records) == 30 and len(checks) == 22
+    for record in records:
+        article(record)
+    for entry in checks:
+        check(entry)
+
+
+def test_a_scrapy_feed_and_export_write_the_same_csv(crawled):
+    archive = crawled[0]
+    result = newsarchive("export", "--archive", str(archive), "--format", "csv")
+    exported = {row["url"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
+    with (archive / "feed.csv").open(encoding="utf-8", newline="") as file:
+        feed = list(csv.DictReader(file))
+    # The feed also has the dynamic URL's record, which the static URL took over later.
+    assert {row["url"] for row in feed} == set(exported) | {DYNAMIC}
+    assert list(feed[0]) == list(next(iter(exported.values())))  # one header
+    for row in (row for row in feed if row["url"] != DYNAMIC):
+        # the archive adds the aliases it learnt; everything else is the same cell
+        assert {k: v for k, v in row.items() if k != "aliases"} == {
+            k: v for k, v in exported[row["url"]].items() if k != "aliases"
+        }
+        assert json.loads(row["paragraphs"]) == json.loads(exported[row["url"]]["paragraphs"])
