@@ -161,3 +161,9 @@ def test_atomic_output_writes_to_stdout_for_none_or_dash(
 
     assert capsysbinary.readouterr().out == exported(records, "csv")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_csv_for_excel_is_the_same_csv_after_a_utf8_byte_order_mark(records):
+    file = io.BytesIO()
+    write_records(records, "csv", file, excel=True)
+    assert file.getvalue() == "\ufeff".encode() + exported(records, "csv")
