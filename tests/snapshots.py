@@ -6,7 +6,8 @@
 Snapshots are regression guards, not oracles: `<page>.expected.json` is the record the
 parser makes of a page, `<page>.check.json` the essentials of its reprint's check, and the two
 committed schemas are what `newsarchive schema` prints. The oracles are the assertions written
-from each case in tests/cases.py. Review every diff this prints before committing it.
+from each case in tests/cases.py, which also lists the pages: a new sample page gets its
+snapshots once its case is written there. Review every diff this prints before committing it.
 """
 
 import difflib
@@ -14,28 +15,27 @@ import json
 import sys
 from pathlib import Path
 
+from cases import CASES
 from conftest import SAMPLES, check_summary, parsed_record, sample_check
 
 from newsarchive.items import CHECK_SCHEMA_PATH, SCHEMA_PATH, article_schema, check_schema
-from newsarchive.replay import CHECK_SUFFIX, EXPECTED_SUFFIX
+from newsarchive.replay import CHECK_SUFFIX, EXPECTED_SUFFIX, sample_path
 
 
 def _dump(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
-def _page_of(snapshot: Path, suffix: str) -> Path:
-    return snapshot.with_name(snapshot.name.removesuffix(suffix))
-
-
 def snapshots() -> dict[Path, str]:
-    """Every snapshot file and the text it should hold today."""
+    """Every snapshot file and the text it should hold today: one record per page of the case
+    table (tests/cases.py), one check per case with a verdict, and the two schemas."""
     wanted = {SCHEMA_PATH: _dump(article_schema()), CHECK_SCHEMA_PATH: _dump(check_schema())}
-    for path in sorted(SAMPLES.rglob(f"*{EXPECTED_SUFFIX}")):
-        url = json.loads(path.read_text("utf-8"))["url"]  # the URL it was served at (https too)
-        wanted[path] = _dump(parsed_record(url, _page_of(path, EXPECTED_SUFFIX)))
-    for path in sorted(SAMPLES.rglob(f"*{CHECK_SUFFIX}")):
-        wanted[path] = _dump(check_summary(sample_check(_page_of(path, CHECK_SUFFIX))))
+    for case in CASES:
+        page = sample_path(SAMPLES, case.url)
+        wanted[page.with_name(page.name + EXPECTED_SUFFIX)] = _dump(parsed_record(case.url, page))
+        if case.check is not None:
+            check = check_summary(sample_check(page))
+            wanted[page.with_name(page.name + CHECK_SUFFIX)] = _dump(check)
     return wanted
 
 

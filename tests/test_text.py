@@ -1,5 +1,6 @@
 import pytest
 
+from newsarchive.parsers.base import labelled_value
 from newsarchive.parsers.text import (
     clean_text,
     date_from_url,
@@ -70,3 +71,25 @@ def test_date_from_trs_url(url, expected):
 )
 def test_clean_text_collapses_all_whitespace(raw, expected):
     assert clean_text(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "labels", "expected"),
+    [
+        (
+            "发布时间：2023-02-16 10:21　来源：呼和浩特市民委　【字号：大 中 小】",
+            "来源",
+            "呼和浩特市民委",
+        ),
+        ("来源：　作者：", "来源", ""),  # an empty label is followed by the next label, not a value
+        ("来源：作者：王芳", "来源", ""),
+        ("来源：作者：王芳", "作者", "王芳"),
+        ("来源 : 新华网", "来源", "新华网"),  # spaces around the colon
+        ("来源:新华网【打印】", "来源", "新华网"),
+        ("信息来源：内蒙古日报", "来源|信息来源", "内蒙古日报"),
+        ("发布时间：2023-02-16", "来源", None),  # no such label
+        ("来源：\n新华网", "来源", ""),  # the value does not run over a line break
+    ],
+)
+def test_labelled_value_reads_what_follows_its_label(line, labels, expected):
+    assert labelled_value(line, labels) == expected

@@ -86,8 +86,11 @@ def _similar_pairs(keys_o: list[str], keys_r: list[str]) -> list[tuple[int, int]
     run too large for it (a rewritten page) pairs sentences position by position instead.
     """
     if len(keys_o) * len(keys_r) > MAX_PAIRING_CELLS:
-        return [(i, i) for i in range(min(len(keys_o), len(keys_r)))
-                if _bigram_similarity(keys_o[i], keys_r[i]) >= CHANGED_MIN_SIMILARITY]
+        return [
+            (i, i)
+            for i in range(min(len(keys_o), len(keys_r)))
+            if _bigram_similarity(keys_o[i], keys_r[i]) >= CHANGED_MIN_SIMILARITY
+        ]
     rows, cols = len(keys_o), len(keys_r)
     best = [[0.0] * (cols + 1) for _ in range(rows + 1)]
     for i in range(rows - 1, -1, -1):

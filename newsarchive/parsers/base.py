@@ -15,6 +15,9 @@ from newsarchive.parsers.text import clean_text, parse_cn_datetime
 # Text of an element without the CSS and scripts some editors leave inside the body.
 VISIBLE_TEXT = ".//text()[not(ancestor::style) and not(ancestor::script)]"
 _LABELLED = r"(?:{labels})[^\S\n]*[:：][^\S\n]*"  # spaces around the colon, not line breaks
+# What follows an empty label is not its value: `来源：　作者：` states no 来源, not `作者：`
+# (samples/mw.nmg.gov.cn/xw/msdt/202304/t20230421_2299917.html).
+_NOT_A_LABEL = r"(?![\u4e00-\u9fff]{1,6}[:：])"
 
 
 def element_text(element: Selector) -> str:
@@ -35,8 +38,9 @@ def labelled_value(text: str, labels: str, stop: str = r"[\s【\[]") -> str | No
     bracket by default. Returns "" when the label is there with nothing after it, None when the
     label is absent.
     """
-    match = re.search(_LABELLED.format(labels=labels) + rf"((?:(?!{stop}).)*)", text)
-    return match.group(1).strip() if match else None
+    value = rf"(?:{_NOT_A_LABEL}((?:(?!{stop}).)*))?"
+    match = re.search(_LABELLED.format(labels=labels) + value, text)
+    return (match.group(1) or "").strip() if match else None
 
 
 @dataclass

@@ -58,7 +58,9 @@ class TrsWcmArticlePage(ArticlePage):
         for selector in VISIBLE_TITLE:
             if heading := clean_text(self.response.css(selector).xpath("string()").get()):
                 return heading
-        return self.html_title()
+        # TRS writes <title> as 标题_栏目_站名; the article's title is the first part
+        # (samples/mw.nmg.gov.cn/xw/msdt/202304/t20230414_2295876.html).
+        return (self.html_title() or "").partition("_")[0].strip() or None
 
     def published_at_raw(self) -> str | None:
         """PubDate, else the info line's date, else gov.cn's firstpublishedtime."""
