@@ -7,6 +7,7 @@ from itemadapter import ItemAdapter
 from scrapy.http import HtmlResponse
 
 from newsarchive.parsers import page_for
+from newsarchive.parsers.base import title_suffix
 from newsarchive.parsers.fallback import FallbackArticlePage
 from newsarchive.parsers.trs_wcm import TrsWcmArticlePage
 from newsarchive.parsers.xunrui import XunruiArticlePage
@@ -151,3 +152,116 @@ def test_original_link_from_href_or_text(line, expected):
         url="http://zjifz.org.cn/show-9.html", body=html.encode(), encoding="utf-8"
     )
     assert page_for(response).original_url() == expected
+
+
+def html_page(url: str, html: str) -> HtmlResponse:
+    return HtmlResponse(url=url, body=html.encode("utf-8"), encoding="utf-8")
+
+
+def test_fallback_reads_open_graph_and_the_other_government_meta_tags():
+    html = """<html><head><title>标题 - 某网</title>
+    <meta property="og:site_name" content="某某新闻网">
+    <meta property="article:published_time" content="2023-02-16T10:21:00+08:00">
+    <meta name="Author" content="王芳"><meta name="ColumnName" content="要闻"></head>
+    <body><p>第一段。</p><p><img src="/a.jpg"></p><div><img src="/b.jpg"></div></body></html>"""
+    page = page_for(html_page("http://news.example.com/2023/0216/1.html", html), "original")
+    item = page.to_item()
+    assert (item.site_name, item.author, item.category, item.source) == (
+        "某某新闻网",
+        "王芳",
+        "要闻",
+        None,
+    )
+    assert (item.published_at_raw, item.published_at) == (
+        "2023-02-16T10:21:00",
+        "2023-02-16T10:21:00+08:00",
+    )
+    assert item.images == ["http://news.example.com/a.jpg"]  # images inside text paragraphs
+
+
+XUNRUI_ARTICLE = """<html><head>{title}</head><body>{welcome}
+<div class="pos">当前位置：{crumbs} &gt; 正文</div><h1>{heading}</h1>
+<ul class="info"><li>时间：2023-02-17 17:00:27</li><li>来源：</li><li>作者：</li></ul>
+<div class="content">{body}</div></body></html>"""
+
+
+def xunrui(
+    title="<title>标题 - 乙网</title>",
+    welcome="",
+    crumbs='<a href="/">网站首页</a> &gt; <a href="/list-a.html">栏目</a>',
+    heading="标题",
+    body="<p>正文。</p>",
+    info=True,
+) -> XunruiArticlePage:
+    html = XUNRUI_ARTICLE.format(
+        title=title, welcome=welcome, crumbs=crumbs, heading=heading, body=body
+    )
+    if not info:
+        html = html.replace('class="info"', 'class="meta"')
+    return page_for(html_page("http://zjifz.org.cn/show-1.html", html))
+
+
+@pytest.mark.parametrize(
+    ("title", "welcome", "site_name"),
+    [
+        ("<title>标题 - 乙网</title>", '<div class="top">欢迎访问 甲网！</div>', "甲网"),
+        ("<title>标题 - 栏目 - 乙网</title>", "", "乙网"),  # the last part names the site
+        ("<title>标题 - 乙网</title>", "", "乙网"),
+        ("", "", None),
+        ("<title>标题</title>", "", None),
+    ],
+)
+def test_xunrui_site_name_from_the_welcome_line_else_the_title_suffix(title, welcome, site_name):
+    assert xunrui(title=title, welcome=welcome).site_name() == site_name
+
+
+@pytest.mark.parametrize(
+    ("crumbs", "category"),
+    [
+        ('<a href="/">网站首页</a> &gt; <a href="/list-a.html">栏目</a>', "栏目"),
+        (
+            '<a href="/">网站首页</a> &gt; <a href="/list-a.html">栏目</a> &gt; '
+            '<a href="/list-b.html">子栏目</a>',
+            "子栏目",
+        ),
+        ('<a href="/">网站首页</a>', None),  # the home page is no column
+    ],
+)
+def test_xunrui_category_is_the_last_breadcrumb_column(crumbs, category):
+    assert xunrui(crumbs=crumbs).category() == category
+
+
+def test_xunrui_article_needs_its_info_line_a_title_and_a_body():
+    assert xunrui().is_article()
+    assert not xunrui(info=False).is_article()
+    assert not xunrui(heading="").is_article()
+    assert not xunrui(body="<p> </p>").is_article()
+    assert xunrui(body='<p><img src="/a.jpg"></p>').is_article()  # a picture is a body
+
+
+def test_trs_page_without_title_or_site_name_has_neither():
+    html = "<html><head></head><body><div class='TRS_UEDITOR'><p>正文。</p></div></body></html>"
+    page = page_for(html_page("http://mw.nmg.gov.cn/xw/202302/t20230216_1.html", html))
+    assert (page.title(), page.site_name()) == (None, None)
+
+
+def test_a_page_without_a_host_has_an_empty_site():
+    page = page_for(
+        html_page("file:///tmp/page.html", "<html><title>页</title><p>正文。</p></html>")
+    )
+    assert page.site() == ""
+
+
+@pytest.mark.parametrize(
+    ("title", "separator", "name"),
+    [
+        ("标题_盟市动态_内蒙古自治区民族事务委员会", "_", "内蒙古自治区民族事务委员会"),
+        ("标题 - 宗教法治网", " - ", "宗教法治网"),
+        ("标题 - 栏目 - 宗教法治网", " - ", "宗教法治网"),
+        ("标题", "_", None),
+        ("标题_", "_", None),
+        (None, "_", None),
+    ],
+)
+def test_a_title_suffix_is_what_follows_the_last_separator(title, separator, name):
+    assert title_suffix(title, separator) == name

@@ -61,9 +61,7 @@ def compare(
         )
         check.original_failure = original_failure
         flags.append(
-            {"none": "no_original_link", "unavailable": "original_unavailable"}.get(
-                check.original_status, "original_unavailable"
-            )
+            "no_original_link" if check.original_status == "none" else "original_unavailable"
         )
         check.flags = sorted(set(flags))
         check.title = title_check(reprint.get("title"), None)

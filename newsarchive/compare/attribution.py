@@ -77,19 +77,19 @@ def unattributed(reprint: dict[str, Any], stated: dict[str, Any]) -> bool:
     return stated["names_publisher"] is False
 
 
-def _title_forms(title: str | None, suffixes: list[str | None]) -> set[str]:
-    """A title as compared: whole, without a known site or column suffix, without any suffix."""
-    forms = {_key(title)}
-    text = fold(title or "")
+def _title_forms(title: str, suffixes: list[str | None]) -> set[str]:
+    """A title as compared: whole, and without a known site or column suffix or any suffix
+    (those only when something is left)."""
+    text = fold(title)
+    shorter = {_key(_SUFFIX.sub("", text))}
     # Folded, " - " and "—" are "-", and a space next to a Chinese character is gone: a site
     # name after a space is glued on (the empty separator).
     for suffix in filter(None, suffixes):
         for separator in ("_", "|", "-", ""):
             ending = separator + fold(suffix)
             if text.endswith(ending):
-                forms.add(_key(text[: -len(ending)]))
-    forms.add(_key(_SUFFIX.sub("", text)))
-    return {form for form in forms if form}
+                shorter.add(_key(text[: -len(ending)]))
+    return {_key(title)} | {form for form in shorter if form}
 
 
 def title_check(
@@ -98,18 +98,22 @@ def title_check(
     """{reprint, original, equal}; equal is None when either title is unknown."""
     equal = None
     if original_title is not None and reprint_title is not None:
-        equal = _key(reprint_title) == _key(original_title) or bool(
-            _title_forms(reprint_title, list(suffixes))
-            & _title_forms(original_title, list(suffixes))
-        )
+        forms = _title_forms(reprint_title, list(suffixes))
+        equal = bool(forms & _title_forms(original_title, list(suffixes)))
     return {"reprint": reprint_title, "original": original_title, "equal": equal}
 
 
-def _moment(value: str) -> tuple[datetime | date, str]:
-    if "T" not in value:
-        return date.fromisoformat(value), "day"
-    moment = datetime.fromisoformat(value)
-    return moment, "second" if len(value.split("T")[1]) >= 8 + 6 else "minute"
+def _moment(value: str) -> datetime | date:
+    return datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+
+
+def _has_seconds(value: str) -> bool:
+    """`2023-02-17T17:00:27+08:00` has seconds, `2023-02-16T09:47+08:00` has not."""
+    return len(value.partition("T")[2]) >= len("17:00:27+08:00")
+
+
+def _day(moment: datetime | date) -> date:
+    return moment.date() if isinstance(moment, datetime) else moment
 
 
 def lag(reprint_at: str | None, original_at: str | None) -> tuple[int | None, str | None]:
@@ -119,11 +123,8 @@ def lag(reprint_at: str | None, original_at: str | None) -> tuple[int | None, st
     """
     if not reprint_at or not original_at:
         return None, None
-    reprint, reprint_precision = _moment(reprint_at)
-    original, original_precision = _moment(original_at)
-    if "day" in (reprint_precision, original_precision):
-        reprint_day = reprint if type(reprint) is date else reprint.date()
-        original_day = original if type(original) is date else original.date()
-        return (reprint_day - original_day).days * 86400, "day"
-    precision = "second" if reprint_precision == original_precision == "second" else "minute"
+    reprint, original = _moment(reprint_at), _moment(original_at)
+    if not (isinstance(reprint, datetime) and isinstance(original, datetime)):
+        return (_day(reprint) - _day(original)).days * 86400, "day"
+    precision = "second" if _has_seconds(reprint_at) and _has_seconds(original_at) else "minute"
     return int((reprint - original).total_seconds()), precision

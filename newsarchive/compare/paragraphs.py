@@ -54,10 +54,12 @@ def _entry(nodes, original: Side, reprint: Side, statuses, covered_o, covered_r)
         status = "missing"
     elif not o_paragraphs:
         status = "added"
-    elif "changed" in seen or partly or len(seen) > 1:
+    elif partly or len(seen) > 1:
         status = "changed"
     else:
-        status = seen.pop() if seen else "kept"  # kept, or moved as a whole
+        # One status for the whole group (a group with both sides exists only through a
+        # match): kept, changed, or moved as a whole.
+        [status] = seen
     folded_o = "\n".join(original.folded[i] for i in o_paragraphs)
     folded_r = "\n".join(reprint.folded[j] for j in r_paragraphs)
     return {

@@ -43,6 +43,13 @@ def labelled_value(text: str, labels: str, stop: str = r"[\s【\[]") -> str | No
     return (match.group(1) or "").strip() if match else None
 
 
+def title_suffix(title: str | None, separator: str) -> str | None:
+    """The site name a `<title>` ends with (`标题_栏目_站名`, `标题 - 站名`); None when the
+    title has no such suffix: a bare title is no site name."""
+    _, found, name = (title or "").rpartition(separator)
+    return name.strip() or None if found else None
+
+
 @dataclass
 class ArticlePage:
     """Base of the page objects: a response in, an Article out, no I/O."""

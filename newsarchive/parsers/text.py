@@ -39,7 +39,9 @@ def parse_cn_datetime(text: str | None) -> str | None:
 
 def find_cn_datetime(text: str | None) -> str | None:
     """The first date in `text` exactly as written, e.g. `2023年03月15日 10:30`."""
-    match = _DATE.search(text or "")
+    if not text:
+        return None
+    match = _DATE.search(text)
     return match.group(0).strip() if match else None
 
 

@@ -4,7 +4,13 @@ http://mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html"""
 import re
 from functools import cached_property
 
-from newsarchive.parsers.base import ArticlePage, element_text, labelled_value, paragraph_texts
+from newsarchive.parsers.base import (
+    ArticlePage,
+    element_text,
+    labelled_value,
+    paragraph_texts,
+    title_suffix,
+)
 from newsarchive.parsers.text import clean_text, date_from_url, find_cn_datetime, parse_cn_datetime
 
 # Body containers in the order TRS-style templates use them (DOMAIN.md §3).
@@ -50,7 +56,7 @@ class TrsWcmArticlePage(ArticlePage):
         return " ".join(element_text(line) for line in self.response.xpath(INFO_LINE)[:1])
 
     def site_name(self) -> str | None:
-        return self.meta_value("SiteName") or (self.html_title() or "").rpartition("_")[2] or None
+        return self.meta_value("SiteName") or title_suffix(self.html_title(), "_")
 
     def title(self) -> str | None:
         if article_title := self.meta_value("ArticleTitle"):

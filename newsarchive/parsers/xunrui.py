@@ -3,7 +3,13 @@
 import re
 from functools import cached_property
 
-from newsarchive.parsers.base import ArticlePage, element_text, labelled_value, paragraph_texts
+from newsarchive.parsers.base import (
+    ArticlePage,
+    element_text,
+    labelled_value,
+    paragraph_texts,
+    title_suffix,
+)
 from newsarchive.parsers.text import clean_text
 
 TITLE = "//h1"
@@ -36,8 +42,7 @@ class XunruiArticlePage(ArticlePage):
         match = _WELCOME.search(welcome or "")
         if match:
             return match.group(1)
-        title = self.html_title() or ""
-        return title.rpartition(" - ")[2] or None
+        return title_suffix(self.html_title(), " - ")
 
     def title(self) -> str | None:
         return clean_text(self.response.xpath(TITLE).xpath("string()").get())
