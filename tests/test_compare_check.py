@@ -369,3 +369,78 @@ def test_two_edited_runs_each_pair_their_sentences():
         ("changed", 2, 2),
         ("kept", 3, 3),
     ]
+
+
+def test_a_paragraph_moved_from_the_start_to_the_end_is_one_moved_entry():
+    result = check(
+        ["天地玄黄。", "甲乙丙丁。", "子丑寅卯。"], ["甲乙丙丁。", "子丑寅卯。", "天地玄黄。"]
+    )
+    moved = [e for e in result["paragraphs"] if e["status"] == "moved"]
+    assert [(e["original_index"], e["reprint_index"]) for e in moved] == [(0, 2)]
+    assert result["flags"] == ["reordered"]
+
+
+def test_a_move_across_an_edited_run_is_still_a_move():
+    # The paragraphs around the edit have two sentences: the matcher anchors on them.
+    original = ["天地玄黄。", "甲乙丙丁。戊己庚辛。", "子丑寅卯辰巳午未。", "春夏秋冬。东南西北。"]
+    reprint = ["甲乙丙丁。戊己庚辛。", "子丑寅卯辰巳午申。", "春夏秋冬。东南西北。", "天地玄黄。"]
+    assert sorted(statuses(check(original, reprint))) == [
+        ("changed", 2, 1),
+        ("kept", 1, 0),
+        ("kept", 3, 2),
+        ("moved", 0, 3),
+    ]
+
+
+def test_a_sentence_repeated_elsewhere_is_not_taken_for_a_move_of_the_kept_one():
+    # The cut 金木水火 and the added 天地玄黄 differ: nothing moved, though 天地玄黄 is also kept.
+    original = ["天地玄黄。", "甲乙丙丁。", "金木水火。", "子丑寅卯。"]
+    reprint = ["天地玄黄。", "甲乙丙丁。", "子丑寅卯。", "天地玄黄。"]
+    assert statuses(check(original, reprint)) == [
+        ("kept", 0, 0),
+        ("kept", 1, 1),
+        ("missing", 2, None),
+        ("kept", 3, 2),
+        ("added", None, 3),
+    ]
+    original = ["天地玄黄。", "甲乙丙丁。", "子丑寅卯。", "天地玄黄。"]
+    reprint = ["天地玄黄。", "甲乙丙丁。", "金木水火。", "子丑寅卯。"]
+    assert statuses(check(original, reprint)) == [
+        ("kept", 0, 0),
+        ("kept", 1, 1),
+        ("added", None, 2),
+        ("kept", 2, 3),
+        ("missing", 3, None),
+    ]
+
+
+def test_consecutive_edited_sentences_share_what_each_pair_has_in_common():
+    # 4 kept + 5 + 5 shared of the edited sentences, of 16 in the original.
+    original = ["甲乙丙丁。", "子丑寅卯辰巳。", "天地玄黄宇宙。"]
+    reprint = ["甲乙丙丁。", "子丑寅卯辰午。", "天地玄黄宇洪。"]
+    result = check(original, reprint)
+    assert statuses(result) == [("kept", 0, 0), ("changed", 1, 1), ("changed", 2, 2)]
+    assert (result["coverage"], result["purity"]) == (0.875, 0.875)
+
+
+def test_a_long_sentence_with_one_character_changed_shares_all_the_others():
+    sentence = "本条例所称的宗教活动场所的管理组织应当依法履行的职责" * 10
+    edited = sentence[:-1] + "任"
+    result = check([sentence + "。"], [edited + "。"])
+    assert result["coverage"] == round((len(sentence) - 1) / len(sentence), 4)
+
+
+def test_a_paragraph_split_and_edited_in_the_reprint_joins_the_reprint_side():
+    result = check(
+        ["甲乙丙丁戊己庚辛。子丑寅卯辰巳午未。"], ["甲乙丙丁戊己庚辛。", "子丑寅卯辰巳午申。"]
+    )
+    [entry] = result["paragraphs"]
+    assert entry["reprint_text"] == "甲乙丙丁戊己庚辛。\n子丑寅卯辰巳午申。"
+    assert entry["diff"] == [
+        ["=", "甲乙丙丁戊己庚辛。"],
+        ["+", "\n"],
+        ["=", "子丑寅卯辰巳午"],
+        ["-", "未"],
+        ["+", "申"],
+        ["=", "。"],
+    ]

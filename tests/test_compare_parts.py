@@ -172,3 +172,37 @@ def test_split_boilerplate_keeps_the_positions_of_the_text():
         ["(责任编辑:王芳)"],
         [0, 2],
     )
+
+
+@pytest.mark.parametrize(
+    ("original", "reprint", "pairs"),
+    [
+        ([X, A], [A2, Y], [(1, 0)]),
+        ([X, Y, A, B], [A2, B2], [(2, 0), (3, 1)]),
+        ([A, B], [X, Y, A2, B2], [(0, 2), (1, 3)]),
+        ([X, A, Y, B], [A2, "春夏秋冬东南西北", B2], [(1, 0), (3, 2)]),
+    ],
+)
+def test_unpaired_sentences_are_skipped_on_either_side(original, reprint, pairs):
+    assert _similar_pairs(original, reprint) == pairs
+
+
+@pytest.mark.parametrize(
+    ("original", "reprint", "runs"),
+    [
+        ("甲乙丙丁", "甲丁", [["=", "甲"], ["-", "乙丙"], ["=", "丁"]]),
+        ("甲丁", "甲乙丙丁", [["=", "甲"], ["+", "乙丙"], ["=", "丁"]]),
+    ],
+)
+def test_char_diff_keeps_a_run_of_several_characters_whole(original, reprint, runs):
+    assert char_diff(original, reprint) == runs
+
+
+def test_a_number_only_the_reprint_has_takes_eight_characters_after_it_as_context():
+    original = "第3批名单今日在首府正式公布"
+    reprint = "第4、5批名单今日在首府正式公布"
+    assert numbers_changed(original, reprint)[1] == {
+        "original": None,
+        "reprint": "5",
+        "context": "第4、5批名单今日在首府",
+    }

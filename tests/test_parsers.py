@@ -265,3 +265,16 @@ def test_a_page_without_a_host_has_an_empty_site():
 )
 def test_a_title_suffix_is_what_follows_the_last_separator(title, separator, name):
     assert title_suffix(title, separator) == name
+
+
+def test_xunrui_welcome_line_split_over_elements_still_names_the_site():
+    welcome = '<div class="top">欢迎访问 <b>甲网</b>！</div>'
+    assert xunrui(welcome=welcome).site_name() == "甲网"
+
+
+def test_trs_article_title_meta_wins_over_the_visible_heading():
+    html = """<html><head><meta name="ArticleTitle" content="会议召开">
+    <title>别的_栏目_网站</title></head><body><h1>内蒙古自治区召开会议</h1>
+    <div class="TRS_UEDITOR"><p>正文。</p></div></body></html>"""
+    page = page_for(html_page("http://mw.nmg.gov.cn/xw/202302/t20230216_1.html", html))
+    assert page.title() == "会议召开"

@@ -95,9 +95,10 @@ def _similar_pairs(keys_o: list[str], keys_r: list[str]) -> list[tuple[int, int]
     best = [[0.0] * (cols + 1) for _ in range(rows + 1)]
     for i in range(rows - 1, -1, -1):
         for j in range(cols - 1, -1, -1):
+            best[i][j] = max(best[i + 1][j], best[i][j + 1])
             similarity = _bigram_similarity(keys_o[i], keys_r[j])
-            take = similarity + best[i + 1][j + 1] if similarity >= CHANGED_MIN_SIMILARITY else -1
-            best[i][j] = max(take, best[i + 1][j], best[i][j + 1])
+            if similarity >= CHANGED_MIN_SIMILARITY:
+                best[i][j] = max(best[i][j], similarity + best[i + 1][j + 1])
     pairs, i, j = [], 0, 0
     while i < rows and j < cols:
         if best[i][j] == best[i + 1][j]:

@@ -82,13 +82,11 @@ def _title_forms(title: str, suffixes: list[str | None]) -> set[str]:
     (those only when something is left)."""
     text = fold(title)
     shorter = {_key(_SUFFIX.sub("", text))}
-    # Folded, " - " and "—" are "-", and a space next to a Chinese character is gone: a site
-    # name after a space is glued on (the empty separator).
+    # Whatever separates a known name (_ | - —, or a space, which folding removes next to a
+    # Chinese character) is punctuation, which the key drops anyway.
     for suffix in filter(None, suffixes):
-        for separator in ("_", "|", "-", ""):
-            ending = separator + fold(suffix)
-            if text.endswith(ending):
-                shorter.add(_key(text[: -len(ending)]))
+        if text.endswith(fold(suffix)):
+            shorter.add(_key(text[: -len(fold(suffix))]))
     return {_key(title)} | {form for form in shorter if form}
 
 
