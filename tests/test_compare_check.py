@@ -99,6 +99,7 @@ def test_a_reprint_of_nothing_covers_nothing_and_has_no_purity():
 def test_a_sentence_split_in_two_still_shares_all_its_text():
     result = check(["天地玄黄宇宙洪荒。", "甲乙丙丁戊己"], ["天地玄黄宇宙洪荒。", "甲乙丙。丁戊己"])
     assert (result["coverage"], result["purity"], result["verdict"]) == (1.0, 1.0, "faithful")
+    assert statuses(result) == [("kept", 0, 0), ("kept", 1, 1)]  # each paragraph its own entry
 
 
 def test_a_long_reprint_holding_the_whole_original_is_edited_not_unrelated():
