@@ -64,6 +64,14 @@ class Article:
     """SHA-256 of the normalised body; equal for the same text under different URLs."""
     parser: str | None = None
     """Name of the page parser that produced the record, e.g. xunrui or trs_wcm."""
+    charset_declared: dict[str, str] = field(default_factory=dict)
+    """Encoding labels the page gives, as written: header (Content-Type), bom, meta."""
+    charset_conflict: bool = False
+    """Whether those labels disagree with each other or with the bytes; the page is then
+    decoded as what its bytes are (see `encoding`)."""
+    replacement_characters: int = 0
+    """U+FFFD in the decoded page: above 0, some bytes fit no encoding and the text is not
+    clean."""
     aliases: list[str] = field(default_factory=list)
     """Other URLs that served the same article (a dynamic URL, a redirect); filled by the
     archive on export, empty as parsed."""

@@ -16,14 +16,43 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_TIMES = 2
+# A page that fails after its retries is recorded with its reason and listed in the summary.
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"
 DOWNLOAD_TIMEOUT = 30
 # The pipelines are synchronous, so items gain nothing from running concurrently, while Scrapy
 # starts this many tasks for every callback's output (default 100): the bench showed the cost.
 CONCURRENT_ITEMS = 4
-# Gov pages are small; anything this large is not an article and is not archived.
-DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+# News pages are tens of kilobytes; a body past this (decompressed too: a gzip or brotli
+# bomb) is refused and recorded as too_large, one past the warning size is logged.
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+# A response short of its Content-Length is a failure (data_loss), never an archived page.
+DOWNLOAD_FAIL_ON_DATALOSS = True
+
+# Only http and https are ever fetched, whatever produced the request (a file://, ftp:// or
+# data: link on a page nobody here controls).
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+# Host names are refused when they resolve to an internal address.
+TWISTED_DNS_RESOLVER = "newsarchive.crawl.resolver.GuardedResolver"
+# Destinations a user deliberately allows although they are internal (an intranet archive):
+# networks (10.1.0.0/16), addresses or host names, each with an optional :port.
+NEWSARCHIVE_ALLOWED_DESTINATIONS: list[str] = []
+# Longest wait a Retry-After header (429, 503) gets; a longer one is recorded, not made.
+NEWSARCHIVE_RETRY_AFTER_MAX = 120.0
 
 DOWNLOADER_MIDDLEWARES = {
+    # First of all: a request to a refused destination goes no further, not even to robots.txt.
+    "newsarchive.crawl.middlewares.DestinationGuardMiddleware": 10,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newsarchive.crawl.politeness.StrictRobotsTxtMiddleware": 100,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newsarchive.crawl.politeness.RetryAfterMiddleware": 550,
+    # Pages decode by what their bytes are; after decompression (590) and meta refresh (580).
+    "newsarchive.crawl.charset.CharsetMiddleware": 570,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newsarchive.crawl.redirects.LoopAwareMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "newsarchive.crawl.redirects.LoopAwareRedirectMiddleware": 600,
     # Before HttpProxyMiddleware (750), so replayed requests look like proxied ones.
     "newsarchive.crawl.middlewares.ReplayProxyMiddleware": 740,
 }

@@ -21,7 +21,7 @@ PAGES = (
 )
 
 
-LIST_FIELDS = ("paragraphs", "images", "meta", "aliases")
+LIST_FIELDS = ("paragraphs", "images", "meta", "charset_declared", "aliases")
 
 
 @pytest.fixture(scope="module")

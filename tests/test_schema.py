@@ -31,6 +31,9 @@ CONTRACT_FIELDS = [
     "fetched_at",
     "content_hash",
     "parser",
+    "charset_declared",
+    "charset_conflict",
+    "replacement_characters",
     "aliases",
 ]
 

@@ -1,21 +1,88 @@
-"""Why a page was lost: stable reason codes for failed fetches."""
+"""Why a page was lost: a stable reason code for every way a fetch can fail.
 
-from scrapy.exceptions import IgnoreRequest
+Scrapy 2.19 raises its own exception classes for download errors and keeps Twisted's as their
+cause; the code is read from the whole chain, newsarchive's own refusals first.
+"""
+
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    NotSupported,
+    ResponseDataLossError,
+    UnsupportedURLSchemeError,
+)
 from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.error import (
-    ConnectionRefusedError,
-    DNSLookupError,
-    TCPTimedOutError,
-    TimeoutError,
-)
+from twisted.internet import error as tx
 from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseFailed
+from twisted.web.http import _DataLoss
 
-# Reason codes a scheduler or a person can group by.
-_NETWORK_REASONS = (
-    ((DNSLookupError,), "dns_error"),
-    ((TimeoutError, TCPTimedOutError), "timeout"),
-    ((ConnectionRefusedError,), "connection_refused"),
+try:  # pyOpenSSL comes with Scrapy; its errors are what a failed handshake raises
+    from OpenSSL.SSL import Error as OpenSSLError
+except ImportError:  # pragma: no cover
+    OpenSSLError = ()
+
+
+class Refused(IgnoreRequest):
+    """A request newsarchive refuses to make, or to make now; `reason` is its failure code."""
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(detail)
+        self.reason = reason
+
+
+# In order: the first class in an exception's chain that matches names the reason.
+_REASONS: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    ((ResponseDataLossError, _DataLoss), "data_loss"),
+    ((DownloadTimeoutError, tx.TimeoutError, tx.TCPTimedOutError), "timeout"),
+    ((CannotResolveHostError, tx.DNSLookupError), "dns_error"),
+    ((DownloadConnectionRefusedError, tx.ConnectionRefusedError), "connection_refused"),
+    ((OpenSSLError, tx.SSLError), "tls_error"),
+    ((tx.ConnectionLost, tx.ConnectionDone, tx.ConnectionAborted), "connection_reset"),
+    ((UnsupportedURLSchemeError, NotSupported), "unsupported_scheme"),
 )
+
+
+def _chain(exception: BaseException) -> list[BaseException]:
+    """The exception, its causes, and the reasons a Twisted ResponseFailed carries."""
+    found: list[BaseException] = []
+    pending = [exception]
+    while pending:
+        current = pending.pop(0)
+        if current is None or current in found:
+            continue
+        found.append(current)
+        pending += [current.__cause__, current.__context__]
+        if isinstance(current, ResponseFailed):
+            pending += [reason.value for reason in current.reasons]
+    return found
+
+
+def reason_for(exception: BaseException) -> str:
+    """The failure code of a download exception, e.g. `timeout` or `refused_address`."""
+    chain = _chain(exception)
+    for link in chain:
+        refusal = getattr(link, "refusal", None)  # a refused DNS answer carries its refusal
+        if isinstance(link, Refused) or isinstance(refusal, Refused):
+            return (refusal or link).reason
+    for classes, reason in _REASONS:
+        if any(isinstance(link, classes) for link in chain):
+            return reason
+    message = str(exception)
+    # Scrapy says "max size" (DOWNLOAD_MAXSIZE) only in the text of the errors it raises.
+    if "max size" in message or "DOWNLOAD_MAXSIZE" in message:
+        return "too_large"
+    if isinstance(exception, IgnoreRequest):
+        return "too_many_redirects" if "max redirections" in message else "ignored"
+    if isinstance(exception, DownloadCancelledError):
+        return "cancelled"
+    if isinstance(exception, DownloadFailedError):
+        return "download_failed"
+    return type(exception).__name__
 
 
 def fetch_failure(failure: Failure) -> dict:
@@ -24,22 +91,14 @@ def fetch_failure(failure: Failure) -> dict:
     details = {
         "url": request.url if request is not None else "",
         "referer": _referer(request),
-        "detail": f"{failure.type.__name__}: {failure.getErrorMessage()}",
+        "detail": f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500],
         "http_status": None,
     }
     if failure.check(HttpError):
         status = failure.value.response.status
-        return details | {
-            "url": failure.value.response.url,
-            "reason": f"http_{status}",
-            "http_status": status,
-        }
-    for error_types, reason in _NETWORK_REASONS:
-        if failure.check(*error_types):
-            return details | {"reason": reason}
-    if failure.check(IgnoreRequest):
-        return details | {"reason": "ignored"}  # robots.txt forbids it, or a size limit
-    return details | {"reason": failure.type.__name__}
+        return details | {"url": failure.value.response.url, "reason": f"http_{status}",
+                          "http_status": status}
+    return details | {"reason": reason_for(failure.value)}
 
 
 def _referer(request) -> str | None:

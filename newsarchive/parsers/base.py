@@ -10,6 +10,7 @@ from parsel import Selector, SelectorList
 from scrapy.http import TextResponse
 
 from newsarchive.items import Article
+from newsarchive.parsers.charset import REPLACEMENT, charset_conflict, declared_charsets
 from newsarchive.parsers.text import clean_text, parse_cn_datetime
 
 # Text of an element without the CSS and scripts some editors leave inside the body.
@@ -154,4 +155,7 @@ class ArticlePage:
             encoding=self.response.encoding,
             http_status=self.response.status,
             parser=self.name,
+            charset_declared=declared_charsets(self.response),
+            charset_conflict=charset_conflict(self.response),
+            replacement_characters=self.response.text.count(REPLACEMENT),
         )
