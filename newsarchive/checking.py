@@ -41,6 +41,8 @@ def check_all(archive: Archive) -> tuple[Counter, Counter]:
     flags: Counter = Counter()
     for url in archive.records.reprint_urls():
         check = check_reprint(archive, url)
+        if check is None:  # its record could not be read: in archive.skipped
+            continue
         verdicts[check["verdict"] or "none"] += 1
         flags.update(check["flags"])
     return verdicts, flags

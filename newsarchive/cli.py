@@ -2,13 +2,17 @@
 
 import argparse
 import os
+import sqlite3
 import sys
+import traceback
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from newsarchive.archive import ArchiveError, describe
 from newsarchive.commands import archived, crawl, pages
 from newsarchive.commands.common import (
     EXIT_ERROR,
+    EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
     UsageError,
@@ -39,9 +43,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"newsarchive {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="tracebacks for errors; for crawl, Scrapy's log too (INFO)",
+    )
 
     command = sub.add_parser(
         "crawl",
+        parents=[common],
         help="crawl reprint sites and their originals into the archive",
         description="Crawl reprint sites, follow each 原文链接 to its original, and store both "
         "in the archive.",
@@ -70,12 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         help="override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=2",
     )
-    command.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log (INFO)")
     command.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     command.set_defaults(run=crawl.crawl)
 
     command = sub.add_parser(
         "export",
+        parents=[common],
         help="write archived records as JSON Lines, JSON or CSV",
         description="Write archived records to a file (atomically) or stdout.",
     )
@@ -108,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     command = sub.add_parser(
         "parse",
+        parents=[common],
         help="parse one saved page and print its record as JSON",
         description="Parse a saved HTML page with the parser its URL "
         "selects (or the fallback) and print the record; for debugging "
@@ -130,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     command = sub.add_parser(
         "check",
+        parents=[common],
         help="recompute every stored reprint's check",
         description="Compare every stored reprint with its stored original "
         "again (after a comparator improvement, say) and store the checks.",
@@ -139,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     command = sub.add_parser(
         "compare",
+        parents=[common],
         help="check one reprint against its original, from saved files",
         description="Compare a reprint with its original. Each is a saved HTML page (parsed with "
         "the parser its URL selects) or a .txt file with one paragraph a line.",
@@ -158,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     command = sub.add_parser(
         "report",
+        parents=[common],
         help="write a static HTML report of all checks",
         description="Write an HTML report: an index of every reprint check "
         "and a side-by-side page per pair. Open OUT/index.html in a browser.",
@@ -175,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     command = sub.add_parser(
         "schema",
+        parents=[common],
         help="print the JSON Schema of a record",
         description="Print the JSON Schemas of the records crawls store "
         "and exports write: Article and ReprintCheck.",
@@ -182,7 +199,18 @@ def build_parser() -> argparse.ArgumentParser:
     command.set_defaults(run=archived.schema)
 
     command = sub.add_parser(
+        "verify",
+        parents=[common],
+        help="check the archive's database and every stored record",
+        description="Run SQLite's integrity check and validate every stored record, version "
+        "and check against the published schemas; list each problem by URL. Exit 1 if any.",
+    )
+    command.add_argument("--archive", metavar="DIR", type=Path, help=ARCHIVE_HELP)
+    command.set_defaults(run=archived.verify)
+
+    command = sub.add_parser(
         "replay",
+        parents=[common],
         help="serve a samples directory as an HTTP proxy",
         description="Serve DIR on 127.0.0.1 as an HTTP proxy in the "
         "foreground, for scrapy shell, curl -x or a browser. Ctrl-C stops it.",
@@ -198,15 +226,26 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except UsageError as error:
-        print(f"newsarchive {args.command}: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except UserError as error:
-        print(f"newsarchive {args.command}: {error}", file=sys.stderr)
-        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print(f"newsarchive {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # `newsarchive export | head`: the reader has all it wants
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit flush
         return EXIT_OK
+    except (UserError, ArchiveError, OSError, sqlite3.Error) as error:
+        if args.verbose:
+            traceback.print_exc()
+        print(f"newsarchive {args.command}: {message(error)}", file=sys.stderr)
+        return EXIT_USAGE if isinstance(error, UsageError) else EXIT_ERROR
+
+
+def message(error: BaseException) -> str:
+    """The one line a user reads for an error they can act on."""
+    if isinstance(error, (UserError, ArchiveError)):
+        return str(error)
+    if isinstance(error, sqlite3.Error):
+        return f"archive database error: {describe(error)}"
+    return describe(error)
 
 
 if __name__ == "__main__":

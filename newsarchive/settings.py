@@ -82,6 +82,9 @@ LOG_LEVEL = os.environ.get("NEWSARCHIVE_LOG_LEVEL", "INFO")
 
 # The archive directory (SQLite database inside); the store and dedupe pipelines need it.
 NEWSARCHIVE_ARCHIVE = os.environ.get("NEWSARCHIVE_ARCHIVE", "archive")
+# Largest size the archive's database may grow to, in bytes (0: as large as the disk allows);
+# reaching it stops a crawl as a full disk does, with everything stored so far kept.
+NEWSARCHIVE_ARCHIVE_MAX_BYTES = 0
 # Proxy URL of a running replay server (`newsarchive replay`); empty to fetch from the web.
 NEWSARCHIVE_REPLAY_PROXY = os.environ.get("NEWSARCHIVE_REPLAY_PROXY", "")
 # Check each reprint against its original during the crawl (`newsarchive check` redoes it).

@@ -1,5 +1,6 @@
 """Check each reprint against its original as soon as both are stored."""
 
+import sqlite3
 from typing import Self
 
 from scrapy.crawler import Crawler
@@ -7,7 +8,7 @@ from scrapy.exceptions import NotConfigured
 
 from newsarchive.archive import Archive
 from newsarchive.checking import check_reprint
-from newsarchive.crawl.archive import crawl_archive
+from newsarchive.crawl.archive import archive_failed, crawl_archive
 from newsarchive.crawl.signals import page_failed
 from newsarchive.items import Article, record_of
 
@@ -55,7 +56,11 @@ class CheckPipeline:
 
     def _check(self, reprint_url: str, original: dict | None = None) -> None:
         self.waiting.discard(reprint_url)
-        check = check_reprint(self.archive, reprint_url, original)
+        try:
+            check = check_reprint(self.archive, reprint_url, original)
+        except sqlite3.Error as error:  # `newsarchive check` makes it again later
+            archive_failed(self.crawler, error)
+            return
         if check is not None:
             self.crawler.stats.inc_value(f"newsarchive/check/{check['verdict'] or 'none'}")
 

@@ -1,12 +1,12 @@
 """Drop articles the archive already holds, by canonical URL and by content hash."""
 
+import sqlite3
 from typing import Self
 
 from scrapy.crawler import Crawler
-from scrapy.statscollectors import StatsCollector
 
 from newsarchive.archive import Archive
-from newsarchive.crawl.archive import crawl_archive
+from newsarchive.crawl.archive import ArchiveFailed, archive_failed, crawl_archive
 from newsarchive.crawl.drops import DuplicateItem
 from newsarchive.items import Article, record_of
 
@@ -18,17 +18,21 @@ class DedupePipeline:
     and last-seen times from the dropped items.
     """
 
-    def __init__(self, stats: StatsCollector, archive: Archive):
-        self.stats, self.archive = stats, archive
+    def __init__(self, crawler: Crawler, archive: Archive):
+        self.crawler, self.stats, self.archive = crawler, crawler.stats, archive
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler.stats, crawl_archive(crawler))
+        return cls(crawler, crawl_archive(crawler))
 
     def process_item(self, item):
         if not isinstance(item, Article):
             return item
-        decision = self.archive.records.classify(record_of(item))
+        try:
+            decision = self.archive.records.classify(record_of(item))
+        except sqlite3.Error as error:
+            archive_failed(self.crawler, error)
+            raise ArchiveFailed(item.url, error) from error
         if decision.outcome in ("unchanged", "alias"):
             self.stats.inc_value(f"newsarchive/dedupe/{decision.outcome}")
             raise DuplicateItem(item.url, decision)

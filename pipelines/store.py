@@ -1,5 +1,6 @@
 """Store articles in the archive, with every failure and the run's statistics."""
 
+import sqlite3
 from typing import Self
 
 from itemadapter import ItemAdapter
@@ -7,14 +8,19 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from newsarchive.archive import Archive
-from newsarchive.crawl.archive import crawl_archive
+from newsarchive.crawl.archive import UNWRITTEN, ArchiveFailed, archive_failed, crawl_archive
 from newsarchive.crawl.drops import DuplicateItem, InvalidItem
 from newsarchive.crawl.signals import page_failed, page_redirected
 from newsarchive.items import Article, record_of
 
 
 class StorePipeline:
-    """Save each article; record dropped duplicates, invalid items and failed pages."""
+    """Save each article; record dropped duplicates, invalid items and failed pages.
+
+    When the archive refuses a write (disk full, read-only), the crawl stops at once
+    (crawl/archive.py); failures that could not be written are kept in the run's stats, so
+    the summary still lists them.
+    """
 
     def __init__(self, crawler: Crawler, archive: Archive):
         self.crawler, self.archive = crawler, archive
@@ -31,42 +37,70 @@ class StorePipeline:
         return pipeline
 
     def open_spider(self) -> None:
-        self.run = self.archive.runs.start(self.crawler.spider.name)
+        try:
+            self.run = self.archive.runs.start(self.crawler.spider.name)
+        except sqlite3.Error as error:
+            archive_failed(self.crawler, error)
+            return
         self.crawler.stats.set_value("newsarchive/run", self.run)
 
     def process_item(self, item):
         if isinstance(item, Article):
-            stored = self.archive.records.save(record_of(item), self.run)
+            try:
+                stored = self.archive.records.save(record_of(item), self.run)
+            except sqlite3.Error as error:
+                archive_failed(self.crawler, error)
+                raise ArchiveFailed(item.url, error) from error
             self.crawler.stats.inc_value(f"newsarchive/store/{stored.outcome}")
         return item
 
     def item_dropped(self, item, exception) -> None:
         if isinstance(exception, DuplicateItem):
-            self.archive.records.save(record_of(item), self.run)  # notes the alias or sighting
+            self._write(self.archive.records.save, record_of(item), self.run)  # alias, sighting
         elif isinstance(exception, InvalidItem):
-            self.archive.runs.add_failure(
-                exception.url, "validate", "invalid", "; ".join(exception.errors), run=self.run
-            )
+            self._failure(exception.url, "validate", "invalid", "; ".join(exception.errors))
 
     def page_redirected(self, urls: list[str], url: str) -> None:
         """URLs that redirected to a page are its aliases: a 原文链接 naming one still resolves."""
         for alias in urls:
             if alias != url:
-                self.archive.records.add_alias(alias, url, self.run)
+                self._write(self.archive.records.add_alias, alias, url, self.run)
 
     def item_error(self, item, response, failure) -> None:
-        self.archive.runs.add_failure(
+        self._failure(
             ItemAdapter(item).get("url", ""),
             "pipeline",
             failure.type.__name__,
             failure.getErrorMessage(),
-            run=self.run,
         )
 
     def page_failed(self, url, stage, reason, detail=None, http_status=None, referer=None) -> None:
-        self.archive.runs.add_failure(
-            url, stage, reason, detail, http_status, referer, run=self.run
-        )
+        self._failure(url, stage, reason, detail, http_status, referer)
 
     def spider_closed(self, reason: str) -> None:
-        self.archive.runs.finish(self.run, reason, self.crawler.stats.get_stats())
+        if self.run is not None:
+            self._write(self.archive.runs.finish, self.run, reason, self.crawler.stats.get_stats())
+
+    def _failure(self, url, stage, reason, detail=None, http_status=None, referer=None) -> None:
+        if not self._write(
+            self.archive.runs.add_failure,
+            url,
+            stage,
+            reason,
+            detail,
+            http_status,
+            referer,
+            run=self.run,
+        ):
+            unwritten = self.crawler.stats.get_value(UNWRITTEN, [])
+            unwritten.append({"url": url, "stage": stage, "reason": reason, "detail": detail})
+            self.crawler.stats.set_value(UNWRITTEN, unwritten)
+
+    def _write(self, write, *args, **kwargs) -> bool:
+        """One archive write; False after a refused one has stopped the crawl."""
+        try:
+            write(*args, **kwargs)
+        except sqlite3.Error as error:
+            archive_failed(self.crawler, error)
+            return False
+        return True

@@ -4,23 +4,25 @@ from collections.abc import AsyncIterator, Iterator
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
 
+from newsarchive.crawl.destinations import FOLLOWED_SCHEMES
 from newsarchive.crawl.failures import fetch_failure
 from newsarchive.crawl.signals import page_redirected, report_failure
 from newsarchive.parsers import page_for
 
 ARTICLE_LINKS = (r"/show-\d+\.html$", r"/index\.php\?c=show&id=\d+$")
 PAGER = (".pages", ".pagination", ".page")
-FOLLOWED_SCHEMES = ("http", "https")  # never file:, data: or ftp: from a scraped link
+STAGE = "newsarchive_stage"  # request meta: "start" for a start page, whose loss fails the run
 
 
 class XunruiSpider(scrapy.Spider):
     """Column list pages -> reprints -> each reprint's 原文链接 original, in one run.
 
-    Start pages come from NEWSARCHIVE_XUNRUI_START_URLS, or `-a start=URL[,URL...]`.
+    Start pages come from NEWSARCHIVE_XUNRUI_START_URLS, or `-a start=URL[,URL...]`. Every
+    article a list page links to is a page of the XunRui template, whatever its host.
     """
 
     name = "xunrui"
@@ -40,10 +42,18 @@ class XunruiSpider(scrapy.Spider):
                 "No start pages: set NEWSARCHIVE_XUNRUI_START_URLS or pass -a start=URL[,URL...]"
             )
         for url in urls:
-            yield scrapy.Request(url.strip(), callback=self.parse_list, errback=self.fetch_failed)
+            yield scrapy.Request(
+                url.strip(),
+                callback=self.parse_list,
+                errback=self.fetch_failed,
+                meta={STAGE: "start"},
+            )
 
     def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
         """A home or column list page: its article links and its pager's list pages."""
+        if not isinstance(response, HtmlResponse):
+            self.not_html(response)
+            return
         site = urlsplit(response.url).hostname
         articles = LinkExtractor(allow=ARTICLE_LINKS, allow_domains=[site])
         for link in articles.extract_links(response):
@@ -53,13 +63,13 @@ class XunruiSpider(scrapy.Spider):
             yield response.follow(link, callback=self.parse_list, errback=self.fetch_failed)
 
     def parse_reprint(self, response: Response) -> Iterator:
-        item = self.parse_article(response, "reprint")
+        item = self.parse_article(response, "reprint", family="xunrui")
         if item is None:
             return
         yield item
         if not item.original_url:
             return
-        if urlsplit(item.original_url).scheme not in FOLLOWED_SCHEMES:
+        if urlsplit(item.original_url).scheme.lower() not in FOLLOWED_SCHEMES:
             report_failure(
                 self.crawler,
                 url=item.original_url,
@@ -81,14 +91,17 @@ class XunruiSpider(scrapy.Spider):
         if item is not None:
             yield item
 
-    def parse_article(self, response: Response, kind: str):
+    def parse_article(self, response: Response, kind: str, family: str | None = None):
         """The page's record, or None after recording why there is none."""
         if redirected_from := response.meta.get("redirect_urls"):
             self.crawler.signals.send_catch_log(
                 page_redirected, urls=redirected_from, url=response.url
             )
+        if not isinstance(response, HtmlResponse):
+            self.not_html(response)
+            return None
         try:
-            page = page_for(response, kind)
+            page = page_for(response, kind, family)
             if not page.is_article():
                 report_failure(
                     self.crawler,
@@ -111,7 +124,20 @@ class XunruiSpider(scrapy.Spider):
             )
             return None
 
+    def not_html(self, response: Response) -> None:
+        """A PDF, a Word file or an image where a page was expected: recorded, not parsed."""
+        kind = (response.headers.get(b"Content-Type") or b"unknown").decode("latin-1")
+        report_failure(
+            self.crawler,
+            url=response.url,
+            stage=response.meta.get(STAGE, "parse"),
+            reason="not_html",
+            detail=f"Content-Type: {kind[:100]}",
+            http_status=response.status,
+        )
+
     def fetch_failed(self, failure: Failure) -> None:
         details = fetch_failure(failure)
         self.logger.info("Could not fetch %s: %s", details["url"], details["reason"])
-        report_failure(self.crawler, stage="fetch", **details)
+        stage = failure.request.meta.get(STAGE, "fetch") if hasattr(failure, "request") else "fetch"
+        report_failure(self.crawler, stage=stage, **details)

@@ -206,8 +206,8 @@ def test_export_refuses_filters_that_cannot_apply(tmp_path):
     assert result.returncode == 2 and "--format csv only" in result.stderr
 
 
-def failure(reason: str) -> dict:
-    return {"reason": reason, "url": "http://a.gov.cn/t20230101_1.html"}
+def failure(reason: str, stage: str = "fetch") -> dict:
+    return {"reason": reason, "stage": stage, "url": "http://a.gov.cn/t20230101_1.html"}
 
 
 @pytest.mark.parametrize(

@@ -445,3 +445,28 @@ def test_a_paragraph_split_and_edited_in_the_reprint_joins_the_reprint_side():
         ["+", "申"],
         ["=", "。"],
     ]
+
+
+def test_a_mirror_swapping_some_characters_for_traditional_ones_is_faithful():
+    original = [
+        "呼和浩特市扎实开展民族团结进步创建工作，全市各族群众共同团结奋斗。",
+        "会议要求各地认真落实国家的各项政策措施，推动经济社会发展。",
+    ]
+    # Under the Traditional share that makes a whole page Traditional: 3 characters of 59.
+    reprint = [
+        "呼和浩特市扎實开展民族团结进步创建工作，全市各族群众共同团结奋斗。",
+        "会议要求各地认真落实國家的各项政策措施，推動经济社会发展。",
+    ]
+    result = check(original, reprint)
+    assert (result["verdict"], result["flags"]) == ("faithful", [])
+
+
+def test_pinyin_injected_a_little_in_each_paragraph_is_formatting():
+    original = ["全市各族群众共同团结奋斗。", "会议要求各地认真落实。", "推动经济社会高质量发展。"]
+    reprint = [
+        "全市各族(zu)群众共同团结奋斗。",
+        "会议要求各地认(ren)真落实。",
+        "推动经济社会高质(zhi)量发展。",
+    ]
+    result = check(original, reprint)
+    assert (result["verdict"], result["flags"]) == ("faithful", [])

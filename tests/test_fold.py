@@ -5,6 +5,7 @@ from newsarchive.compare.fold import (
     bare,
     content_hash,
     fold,
+    has_injected_pinyin,
     is_traditional,
     sentences,
     strip_pinyin,
@@ -74,12 +75,25 @@ def test_sentences_keep_closing_quotes_with_their_sentence(paragraph, expected):
     ("text", "expected"),
     [
         ("辦(ban)事當(dāng)政(zheng)(zheng)府", "辦事當政府"),
-        ("辦(ban)事 (ABC) (1) 當(dāng)府(fu)", "辦事 (ABC) (1) 當府"),
-        ("只有一处(yi)拼音", "只有一处(yi)拼音"),  # too few groups to be injection
+        ("辦(ban)事 (ABC) (1) 當(dāng)府(fu)", "辦事 (ABC) (1) 當府"),  # upper case and digits stay
     ],
 )
-def test_injected_pinyin_is_removed_only_when_there_is_a_lot(text, expected):
+def test_pinyin_after_characters_is_removed(text, expected):
     assert strip_pinyin(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "injected"),
+    [
+        (["只有一处(yi)拼音"], False),  # too few groups to be injection
+        (["一处(yi)拼音", "二处(er)拼音"], False),
+        (["一处(yi)拼音", "二处(er)拼音", "三处(san)拼音"], True),  # counted over the body
+        (["辦(ban)事當(dāng)政(zheng)(zheng)府"], True),
+        (["公司(ABC)和(1)"], False),
+    ],
+)
+def test_injected_pinyin_is_told_by_how_many_groups_a_body_has(paragraphs, injected):
+    assert has_injected_pinyin(paragraphs) is injected
 
 
 def test_traditional_text_is_detected_and_simplified():

@@ -5,11 +5,13 @@ An Archive is composed of its tables' parts: `records` (records, versions, alias
 What needs several parts at once (a pair and its original's fate) is here.
 """
 
+import sqlite3
 from pathlib import Path
 from typing import Any, Self
 
 from newsarchive.archive.checks import Checks
 from newsarchive.archive.database import DATABASE_NAME, connect
+from newsarchive.archive.errors import ArchiveBusy, ArchiveError
 from newsarchive.archive.links import Links
 from newsarchive.archive.records import Records, Stored, fingerprint
 from newsarchive.archive.runs import Runs
@@ -18,17 +20,27 @@ from newsarchive.archive.urls import canonical, preferred
 
 class Archive:
     """An archive directory on one connection, committed after every write so that a crash
-    loses nothing already saved."""
+    loses nothing already saved.
 
-    def __init__(self, directory: Path):
+    `skipped` lists the rows readers passed over because they could not be read (a record
+    holding invalid JSON, say), as {table, url, problem}: the rest is still read.
+    """
+
+    def __init__(self, directory: Path, max_bytes: int = 0):
         self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
         self.path = self.directory / DATABASE_NAME
-        self.db = connect(self.path)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self.db = connect(self.path, max_bytes)
+        except (OSError, sqlite3.Error) as error:
+            raise ArchiveError(
+                f"cannot open the archive at {self.directory}: {describe(error)}"
+            ) from error
+        self.skipped: list[dict[str, str]] = []
         self.links = Links(self.db)
-        self.records = Records(self.db, self.links)
+        self.records = Records(self.db, self.links, self.skipped)
         self.runs = Runs(self.db)
-        self.checks = Checks(self.db)
+        self.checks = Checks(self.db, self.skipped)
 
     def close(self) -> None:
         self.db.close()
@@ -73,4 +85,21 @@ class Archive:
         return self.records.counts() | {"links": self.links.count()}
 
 
-__all__ = ["DATABASE_NAME", "Archive", "Stored", "canonical", "fingerprint", "preferred"]
+def describe(error: BaseException) -> str:
+    """One line for an OS or SQLite error: `Permission denied`, `database or disk is full`."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror + (f": {error.filename}" if error.filename else "")
+    return str(error) or type(error).__name__
+
+
+__all__ = [
+    "DATABASE_NAME",
+    "Archive",
+    "ArchiveBusy",
+    "ArchiveError",
+    "Stored",
+    "canonical",
+    "describe",
+    "fingerprint",
+    "preferred",
+]

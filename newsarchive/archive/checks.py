@@ -13,8 +13,8 @@ from newsarchive.clock import utc_now
 class Checks:
     """The checks table: each reprint's latest check, as JSON."""
 
-    def __init__(self, db: sqlite3.Connection):
-        self.db = db
+    def __init__(self, db: sqlite3.Connection, skipped: list[dict[str, str]]):
+        self.db, self.skipped = db, skipped
 
     def save(self, check: dict[str, Any]) -> None:
         with transaction(self.db):
@@ -40,9 +40,20 @@ class Checks:
     def all(self, site: str | None = None) -> Iterator[dict[str, Any]]:
         """Stored checks, in reprint URL order; `site` keeps those of one reprint host."""
         rows = self.db.execute(
-            "SELECT c.check_record FROM checks c JOIN records r ON r.url = c.reprint_url"
-            " WHERE ? IS NULL OR r.site = ? ORDER BY c.reprint_url",
+            "SELECT c.reprint_url, c.check_record FROM checks c JOIN records r"
+            " ON r.url = c.reprint_url WHERE ? IS NULL OR r.site = ? ORDER BY c.reprint_url",
             (site, site),
         )
         for row in rows:
-            yield json.loads(row["check_record"])
+            try:
+                check = json.loads(row["check_record"])
+            except (TypeError, ValueError) as error:
+                self.skipped.append(
+                    {
+                        "table": "checks",
+                        "url": row["reprint_url"],
+                        "problem": f"invalid JSON: {error}",
+                    }
+                )
+                continue
+            yield check

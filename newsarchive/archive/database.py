@@ -44,20 +44,34 @@ CREATE INDEX IF NOT EXISTS failures_by_url ON failures (url);
 """
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """The database at `path`, created if new, in WAL mode so readers never block the crawl."""
+def connect(path: Path, max_bytes: int = 0) -> sqlite3.Connection:
+    """The database at `path`, created if new, in WAL mode so readers never block the crawl.
+
+    `max_bytes` caps its size (0: no cap); past it a write fails as on a full disk.
+    """
     db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    db.row_factory = sqlite3.Row
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across app crashes
-    db.execute("PRAGMA busy_timeout=10000")
-    db.executescript(SCHEMA)
+    try:
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA busy_timeout=10000")
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across app crashes
+        if max_bytes:
+            page_size = db.execute("PRAGMA page_size").fetchone()[0]
+            db.execute(f"PRAGMA max_page_count={max(1, max_bytes // page_size)}")
+        db.executescript(SCHEMA)
+    except sqlite3.Error:
+        db.close()
+        raise
     return db
 
 
 @contextmanager
 def transaction(db: sqlite3.Connection) -> Iterator[None]:
-    """One write, committed at its end: a crash never leaves half of it."""
+    """One write, committed at its end: a crash never leaves half of it.
+
+    IMMEDIATE takes the write lock up front, so a writer that has to wait for another waits
+    (busy_timeout) instead of failing halfway with "database is locked".
+    """
     with db:
-        db.execute("BEGIN")
+        db.execute("BEGIN IMMEDIATE")
         yield

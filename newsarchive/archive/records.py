@@ -33,8 +33,20 @@ class Stored:
 class Records:
     """The records, versions and aliases tables. A reprint's save also sets its link."""
 
-    def __init__(self, db: sqlite3.Connection, links: Links):
-        self.db, self.links = db, links
+    def __init__(self, db: sqlite3.Connection, links: Links, skipped: list[dict[str, str]]):
+        self.db, self.links, self.skipped = db, links, skipped
+
+    def _loaded(self, url: str, document: str, table: str = "records") -> dict[str, Any] | None:
+        """A stored JSON document, or None after noting it in `skipped` when it is unreadable."""
+        try:
+            record = json.loads(document)
+        except (TypeError, ValueError) as error:
+            self.skipped.append({"table": table, "url": url, "problem": f"invalid JSON: {error}"})
+            return None
+        if not isinstance(record, dict):
+            self.skipped.append({"table": table, "url": url, "problem": "not a JSON object"})
+            return None
+        return record
 
     # Reading ------------------------------------------------------------------------------
 
@@ -51,7 +63,7 @@ class Records:
         """The stored record for `url` (aliases followed), or None."""
         key = self.url_of(url)
         row = key and self.db.execute("SELECT record FROM records WHERE url = ?", (key,)).fetchone()
-        return json.loads(row["record"]) if row else None
+        return self._loaded(key, row["record"]) if row else None
 
     def names_of(self, url: str) -> set[str]:
         """Every URL that stands for the same record as `url`: itself, its record, its aliases."""
@@ -82,9 +94,10 @@ class Records:
         )
         aliases = self._aliases_by_url()
         for row in self.db.execute(query, params):
-            record = json.loads(row["record"])
-            record["aliases"] = aliases.get(row["url"], [])
-            yield record
+            record = self._loaded(row["url"], row["record"])
+            if record is not None:
+                record["aliases"] = aliases.get(row["url"], [])
+                yield record
 
     def _aliases_by_url(self) -> dict[str, list[str]]:
         by_url: dict[str, list[str]] = {}
@@ -93,10 +106,10 @@ class Records:
         return by_url
 
     def versions(self, url: str) -> list[dict[str, Any]]:
-        rows = self.db.execute(
-            "SELECT record FROM versions WHERE url = ? ORDER BY version", (canonical(url),)
-        )
-        return [json.loads(row["record"]) for row in rows]
+        key = canonical(url)
+        rows = self.db.execute("SELECT record FROM versions WHERE url = ? ORDER BY version", (key,))
+        loaded = (self._loaded(key, row["record"], "versions") for row in rows)
+        return [record for record in loaded if record is not None]
 
     def reprint_urls(self) -> list[str]:
         return [

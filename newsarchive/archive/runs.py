@@ -16,7 +16,13 @@ class Runs:
         self.db = db
 
     def start(self, spider: str) -> int:
+        """A new run; one left unfinished by a crawl that was killed is marked interrupted
+        (only one crawl writes at a time, archive/lock.py: an unfinished run is a dead one)."""
         with transaction(self.db):
+            self.db.execute(
+                "UPDATE runs SET finish_reason = 'interrupted' WHERE finished_at IS NULL"
+                " AND finish_reason IS NULL"
+            )
             cursor = self.db.execute(
                 "INSERT INTO runs (spider, started_at) VALUES (?, ?)", (spider, utc_now())
             )

@@ -1,15 +1,38 @@
-"""Commands that read the archive: export, check, report, schema."""
+"""Commands that read the archive: export, check, report, verify, schema.
+
+A row that cannot be read (a record holding invalid JSON) never stops them: it is skipped,
+named on stderr, and the exit status is 3 instead of 0.
+"""
 
 import argparse
 import json
 import sys
 
+from newsarchive.archive import Archive
+from newsarchive.archive.verify import problems
 from newsarchive.checking import check_all
-from newsarchive.commands.common import EXIT_OK, UsageError, archive_dir, open_archive
+from newsarchive.commands.common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    UsageError,
+    archive_dir,
+    open_archive,
+)
 from newsarchive.items import article_schema, check_schema
 from newsarchive.output.export import CHECK_FIELDS, write_records
 from newsarchive.output.files import atomic_output
 from newsarchive.output.terminal import verdict_line
+
+
+def _skipped(command: str, archive: Archive) -> int:
+    """Name the rows a command skipped; its exit status."""
+    for row in archive.skipped:
+        print(
+            f"newsarchive {command}: skipped {row['table']} row {row['url']}: {row['problem']}",
+            file=sys.stderr,
+        )
+    return EXIT_PARTIAL if archive.skipped else EXIT_OK
 
 
 def export(args: argparse.Namespace) -> int:
@@ -24,9 +47,10 @@ def export(args: argparse.Namespace) -> int:
         else:
             records = archive.records.all(kind=args.kind, site=args.site, since=args.since)
             count = write_records(records, args.format, output, excel=args.excel)
+        status = _skipped("export", archive)
     if args.output not in (None, "-"):
         print(f"Exported {count} records to {args.output}", file=sys.stderr)
-    return EXIT_OK
+    return status
 
 
 def schema(args: argparse.Namespace) -> int:
@@ -43,10 +67,11 @@ def schema(args: argparse.Namespace) -> int:
 def check(args: argparse.Namespace) -> int:
     with open_archive(archive_dir(args)) as archive:
         verdicts, flags = check_all(archive)
+        status = _skipped("check", archive)
     print(f"Checked {verdicts.total()} reprints: {verdict_line(verdicts)}")
     for flag, n in sorted(flags.items()):
         print(f"  {flag:<26} {n}")
-    return EXIT_OK
+    return status
 
 
 def report(args: argparse.Namespace) -> int:
@@ -54,5 +79,18 @@ def report(args: argparse.Namespace) -> int:
 
     with open_archive(archive_dir(args)) as archive:
         index = write_report(archive, args.output)
+        status = _skipped("report", archive)
     print(f"Report written: {index}", file=sys.stderr)
-    return EXIT_OK
+    return status
+
+
+def verify(args: argparse.Namespace) -> int:
+    with open_archive(archive_dir(args)) as archive:
+        found = list(problems(archive))
+        counts = archive.counts()
+    for problem in found:
+        print(f"{problem['table']:<9} {problem['url']}  {problem['problem']}")
+    records = counts.get("reprint", 0) + counts.get("original", 0)
+    verdict = f"{len(found)} problem(s)" if found else "no problems"
+    print(f"Verified {archive.path}: {records} records, {verdict}", file=sys.stderr)
+    return EXIT_ERROR if found else EXIT_OK

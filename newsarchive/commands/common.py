@@ -8,6 +8,7 @@ from newsarchive import settings
 from newsarchive.archive import DATABASE_NAME, Archive
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
 
 
 class UserError(Exception):

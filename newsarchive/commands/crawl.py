@@ -1,14 +1,17 @@
 """`newsarchive crawl`: run a spider over its sites, then print the summary and exit status."""
 
 import argparse
+import sqlite3
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
-from newsarchive.archive import DATABASE_NAME, Archive
+from newsarchive.archive import DATABASE_NAME, Archive, ArchiveError
+from newsarchive.archive.lock import CrawlLock
 from newsarchive.commands.common import (
     EXIT_ERROR,
     EXIT_OK,
@@ -17,13 +20,16 @@ from newsarchive.commands.common import (
     UserError,
     archive_dir,
 )
+from newsarchive.crawl.archive import ARCHIVE_ERROR, UNWRITTEN
+from newsarchive.crawl.destinations import FOLLOWED_SCHEMES
 from newsarchive.output.terminal import crawl_summary, verdict_line
 from newsarchive.replay.process import ReplayError, ReplayProcess
 from newsarchive.sites import SITES_FILE, SiteError, load_sites
 
 # Facts about the sites, recorded but no malfunction of the crawl: a page that answers 404 or
-# 410 is gone; a 原文链接 that is not http(s) is never followed.
-NOT_OUR_FAULT = {"http_404", "http_410", "unsupported_scheme"}
+# 410 is gone; a 原文链接 that is not http(s), or names an internal address, is never followed.
+# A start page is never one of them: a run that cannot read where it starts has failed.
+NOT_OUR_FAULT = {"http_404", "http_410", "unsupported_scheme", "refused_address"}
 NOTHING_TO_CRAWL = (
     "nothing to crawl: give start pages with --start URL, set NEWSARCHIVE_XUNRUI_START_URLS "
     "(-s NEWSARCHIVE_XUNRUI_START_URLS=URL,URL), or crawl the bundled samples with "
@@ -31,14 +37,27 @@ NOTHING_TO_CRAWL = (
 )
 
 
-def assignments(pairs: list[str]) -> dict[str, str]:
-    """-s NAME=VALUE options as a dict; a malformed one is a usage error."""
+def assignments(pairs: list[str], defaults: Settings) -> dict[str, str]:
+    """-s NAME=VALUE options as a dict; a malformed one, or a value that the setting's type
+    cannot take (`-s DOWNLOAD_DELAY=abc`), is a usage error."""
     values = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
+        name = name.strip()
+        if not sep or not name:
             raise UsageError(f"-s takes NAME=VALUE, got {pair!r}")
-        values[name.strip()] = value
+        default, probe = defaults.get(name), Settings({name: value})
+        for kind, read in ((bool, probe.getbool), (int, probe.getint), (float, probe.getfloat)):
+            if isinstance(default, kind):
+                try:
+                    read(name)
+                except ValueError:
+                    raise UsageError(
+                        f"-s {name}={value}: {name} takes a {kind.__name__}, "
+                        f"like its default {default!r}"
+                    ) from None
+                break
+        values[name] = value
     return values
 
 
@@ -53,7 +72,7 @@ def crawl_settings(args: argparse.Namespace) -> Settings:
         settings.set("DOWNLOAD_DELAY", 0, priority="cmdline")
         settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 8, priority="cmdline")
-    overrides = assignments(args.set)
+    overrides = assignments(args.set, settings)
     settings.setdict(overrides, priority="cmdline")
     named = overrides.get("NEWSARCHIVE_ARCHIVE")
     if args.archive and named is not None and Path(named) != Path(args.archive):
@@ -68,6 +87,10 @@ def crawl_settings(args: argparse.Namespace) -> Settings:
 
 def start_urls(args: argparse.Namespace, settings: Settings) -> list[str]:
     """--start, else the setting, else the replayed directory's sites file."""
+    for url in args.start or []:
+        parts = urlsplit(url)
+        if parts.scheme not in FOLLOWED_SCHEMES or not parts.hostname:
+            raise UsageError(f"--start {url}: give an http:// or https:// URL")
     if args.start:
         return args.start
     if configured := settings.getlist("NEWSARCHIVE_XUNRUI_START_URLS"):
@@ -86,7 +109,45 @@ def crawl(args: argparse.Namespace) -> int:
         raise UserError(f"replay directory not found: {args.replay}")
     settings = crawl_settings(args)
     urls = start_urls(args, settings)
-    archive = Path(settings.get("NEWSARCHIVE_ARCHIVE"))
+    directory = Path(settings.get("NEWSARCHIVE_ARCHIVE"))
+    Archive(directory).close()  # a directory or database problem is one line now, not later
+    lock = CrawlLock.acquire(directory, "newsarchive crawl")
+    try:
+        crawler, seconds = run_crawl(args, settings, urls)
+    finally:
+        lock.release()
+    stats = crawler.stats.get_stats()
+    if stats.get("newsarchive/run") is None and not stats.get(ARCHIVE_ERROR):
+        print(
+            "newsarchive crawl: the crawl did not start; run with -v for Scrapy's log",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    run = {
+        "id": stats.get("newsarchive/run"),
+        "spider": crawler.spidercls.name,
+        "finish_reason": stats.get("finish_reason"),
+        "stats": stats,
+    }
+    failures, counts, verdicts = archived_results(directory, run["id"])
+    failures += stats.get(UNWRITTEN, [])
+    print(crawl_summary(run, failures, counts, directory / DATABASE_NAME, seconds))
+    if stats.get(ARCHIVE_ERROR):
+        print(
+            f"Archive error: {stats[ARCHIVE_ERROR]}; the crawl stopped, nothing stored "
+            "before it is lost",
+            file=sys.stderr,
+        )
+    if verdicts:
+        print(f"Checks   {verdict_line(verdicts)} (`newsarchive report` shows them side by side)")
+    return exit_status(run, failures)
+
+
+def run_crawl(
+    args: argparse.Namespace, settings: Settings, urls: list[str]
+) -> tuple[Crawler, float]:
+    """Run the spider to its end (through a replay server for --replay); the crawler, and
+    how long the run took."""
     started = time.monotonic()
     try:
         replay = ReplayProcess(args.replay).start() if args.replay else None
@@ -106,25 +167,26 @@ def crawl(args: argparse.Namespace) -> int:
     finally:
         if replay:
             replay.stop()
-    run_id = crawler.stats.get_value("newsarchive/run")
-    if run_id is None:
-        print(
-            "newsarchive crawl: the crawl did not start; run with -v for Scrapy's log",
-            file=sys.stderr,
-        )
-        return EXIT_ERROR
-    with Archive(archive) as store:
-        run, failures = store.runs.get(run_id), store.runs.failures(run_id)
-        counts, verdicts = store.counts(), store.checks.verdict_counts()
-    print(crawl_summary(run, failures, counts, archive / DATABASE_NAME, time.monotonic() - started))
-    if verdicts:
-        print(f"Checks   {verdict_line(verdicts)} (`newsarchive report` shows them side by side)")
-    return exit_status(run, failures)
+    return crawler, time.monotonic() - started
+
+
+def archived_results(directory: Path, run_id: int | None) -> tuple[list[dict], dict, dict]:
+    """The run's recorded failures, the archive's counts and check verdicts, as far as the
+    archive can still be read."""
+    try:
+        with Archive(directory) as archive:
+            failures = archive.runs.failures(run_id) if run_id is not None else []
+            return failures, archive.counts(), archive.checks.verdict_counts()
+    except (ArchiveError, sqlite3.Error):
+        return [], {"aliases": 0, "links": 0}, {}
 
 
 def exit_status(run: dict, failures: list[dict]) -> int:
     if run["finish_reason"] != "finished":
         return EXIT_ERROR
-    if any(failure["reason"] not in NOT_OUR_FAULT for failure in failures):
+    if any(
+        failure["reason"] not in NOT_OUR_FAULT or failure["stage"] == "start"
+        for failure in failures
+    ):
         return EXIT_PARTIAL
     return EXIT_OK

@@ -14,6 +14,7 @@ from newsarchive.compare import compare
 from newsarchive.output.files import atomic_output
 from newsarchive.output.terminal import check_text
 from newsarchive.parsers import page_for
+from newsarchive.parsers.charset import with_best_encoding
 from newsarchive.parsers.normalize import normalize
 from newsarchive.replay import HEADERS_SUFFIX, ReplayServer, sample_url, stored_headers
 
@@ -27,32 +28,57 @@ def saved_response(path: Path, url: str | None) -> HtmlResponse:
     return HtmlResponse(url=url, body=path.read_bytes(), headers=headers)
 
 
-def parsed_page(path: Path, url: str | None, kind: str | None) -> tuple[dict, bool]:
-    """The record a saved page parses to (with its content hash, no fetch time), and whether
-    the page looks like an article."""
+_SNIFF = 8192
+
+
+def _saved_bytes(path: Path) -> bytes:
     if not path.is_file():
         raise UserError(f"no such file: {path}")
-    page = page_for(saved_response(path, url), kind)
+    data = path.read_bytes()
+    if not data.strip():
+        raise UserError(f"{path} is empty")
+    if b"\x00" in data[:_SNIFF]:
+        raise UserError(f"{path} is a binary file (a PDF, an image, a document?), not a page")
+    return data
+
+
+def parsed_page(path: Path, url: str | None, kind: str | None) -> dict:
+    """The record a saved article page parses to (with its content hash, no fetch time);
+    anything that is not an HTML article page is refused."""
+    data = _saved_bytes(path)
+    if b"<" not in data[:_SNIFF] or data.lstrip().startswith(b"%PDF"):
+        raise UserError(f"{path} is not an HTML page")
+    page = page_for(with_best_encoding(saved_response(path, url)), kind)
+    if not page.is_article():
+        raise UserError(f"{path} does not look like an article page (no title, or no text)")
     adapter = ItemAdapter(page.to_item())
     normalize(adapter, fetched_at=None)
-    return adapter.asdict(), page.is_article()
+    return adapter.asdict()
 
 
 def parse(args: argparse.Namespace) -> int:
-    record, is_article = parsed_page(args.file, args.url, args.kind)
-    if not is_article:
-        print(f"newsarchive parse: {record['url']} does not look like an article", file=sys.stderr)
-    print(json.dumps(record, ensure_ascii=False, indent=2))
+    print(json.dumps(parsed_page(args.file, args.url, args.kind), ensure_ascii=False, indent=2))
     return EXIT_OK
+
+
+def _text(path: Path) -> str:
+    """A text file's text: UTF-8 (a BOM allowed), else GB18030, as Chinese files come."""
+    data = _saved_bytes(path)
+    for codec in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    raise UserError(f"{path} is neither UTF-8 nor GB18030 text")
 
 
 def load_page(path: Path, url: str | None, kind: str) -> dict:
     """A record from a saved page (.html, parsed) or a text file (.txt, one paragraph a line)."""
-    if path.suffix == ".txt" and path.is_file():
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    if path.suffix == ".txt":
+        lines = _text(path).splitlines()
         paragraphs = [line.strip() for line in lines if line.strip()]
         return {"url": url or path.resolve().as_uri(), "kind": kind, "paragraphs": paragraphs}
-    return parsed_page(path, url, kind)[0]
+    return parsed_page(path, url, kind)
 
 
 def compare_files(args: argparse.Namespace) -> int:

@@ -7,12 +7,14 @@ a paragraph split or merged in the reprint is not an edit.
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import cached_property
 from itertools import pairwise
 
 from newsarchive.compare.boilerplate import split_boilerplate
 from newsarchive.compare.fold import (
     bare,
     fold,
+    has_injected_pinyin,
     is_traditional,
     sentences,
     strip_pinyin,
@@ -37,7 +39,20 @@ class Side:
     keys: list[str]  # punctuation-free sentences, in order
     paragraph_of: list[int]  # paragraph index of each sentence
     boilerplate: list[str]
-    phrase_keys: list[str] | None  # keys after tw2sp, for a Traditional side only
+    text: list[str]  # the article paragraphs, injected pinyin removed
+
+    @cached_property
+    def mainland_keys(self) -> list[str]:
+        """The keys once the text is Simplified with mainland wording (tw2sp on the text as
+        written: Taiwan phrases such as 資訊 need their Traditional form to be recognised)."""
+        keys, _ = _sentence_keys([fold(to_simplified(t, phrases=True)) for t in self.text])
+        return keys if len(keys) == len(self.keys) else self.keys
+
+
+def same_in_mainland_form(original: Side, reprint: Side, span_o: slice, span_r: slice) -> bool:
+    """Whether runs of sentences are one text once both are Simplified, mainland-worded: a
+    mirror swapped some or all characters for Traditional ones, or used Taiwan wording."""
+    return "".join(original.mainland_keys[span_o]) == "".join(reprint.mainland_keys[span_r])
 
 
 def _sentence_keys(folded: list[str]) -> tuple[list[str], list[int]]:
@@ -52,15 +67,13 @@ def _sentence_keys(folded: list[str]) -> tuple[list[str], list[int]]:
 
 def prepare(paragraphs: list[str]) -> Side:
     body, boilerplate, record_index = split_boilerplate(paragraphs)
-    body_text = [strip_pinyin(text) for text in body]
-    traditional = is_traditional("".join(body_text))
-    folded = [fold(to_simplified(text) if traditional else text) for text in body_text]
+    if has_injected_pinyin(body):
+        body = [strip_pinyin(text) for text in body]
+    traditional = is_traditional("".join(body))
+    folded = [fold(to_simplified(text) if traditional else text) for text in body]
     keys, paragraph_of = _sentence_keys(folded)
-    # Taiwan wording (資訊, 網路) survives t2s; tw2sp keys are the second try (DOMAIN.md §6.6).
-    phrase_keys = None
-    if traditional:
-        phrase_keys, _ = _sentence_keys([fold(to_simplified(t, phrases=True)) for t in body_text])
-    return Side(body, record_index, folded, keys, paragraph_of, boilerplate, phrase_keys)
+    raw = [paragraphs[index] for index in record_index]
+    return Side(raw, record_index, folded, keys, paragraph_of, boilerplate, body)
 
 
 @dataclass
@@ -111,17 +124,6 @@ def _similar_pairs(keys_o: list[str], keys_r: list[str]) -> list[tuple[int, int]
     return pairs
 
 
-def _same_in_mainland_wording(
-    original: Side, reprint: Side, span_o: tuple[int, int], span_r: tuple[int, int]
-) -> bool:
-    """Whether a replaced run is the same text once Taiwan phrases become mainland ones."""
-    if original.phrase_keys is None and reprint.phrase_keys is None:
-        return False
-    keys_o = original.phrase_keys or original.keys
-    keys_r = reprint.phrase_keys or reprint.keys
-    return "".join(keys_o[slice(*span_o)]) == "".join(keys_r[slice(*span_r)])
-
-
 def align(original: Side, reprint: Side) -> tuple[list[Match], int]:
     """Matches between the two sides' sentences, and how many characters they share."""
     matches: list[Match] = []
@@ -137,8 +139,10 @@ def align(original: Side, reprint: Side) -> tuple[list[Match], int]:
             ]
             shared += len(text_o)
         elif tag == "replace" and (
-            text_o == text_r or _same_in_mainland_wording(original, reprint, (i1, i2), (j1, j2))
-        ):  # only boundaries or wording moved
+            text_o == text_r
+            or same_in_mainland_form(original, reprint, slice(i1, i2), slice(j1, j2))
+        ):
+            # only sentence boundaries, some characters' script or Taiwan wording differ
             matches.append(Match("kept", list(range(i1, i2)), list(range(j1, j2))))
             shared += len(text_o)
         elif tag == "replace" and (
@@ -146,10 +150,15 @@ def align(original: Side, reprint: Side) -> tuple[list[Match], int]:
         ):
             paired_o, paired_r = {i for i, _ in pairs}, {j for _, j in pairs}
             for i, j in pairs:
+                key_o, key_r = original.keys[i1 + i], reprint.keys[j1 + j]
+                if same_in_mainland_form(
+                    original, reprint, slice(i1 + i, i1 + i + 1), slice(j1 + j, j1 + j + 1)
+                ):
+                    matches.append(Match("kept", [i1 + i], [j1 + j]))
+                    shared += len(key_o)
+                    continue
                 matches.append(Match("changed", [i1 + i], [j1 + j]))
-                blocks = SequenceMatcher(
-                    None, original.keys[i1 + i], reprint.keys[j1 + j], autojunk=False
-                ).get_matching_blocks()
+                blocks = SequenceMatcher(None, key_o, key_r, autojunk=False).get_matching_blocks()
                 shared += sum(block.size for block in blocks)
             missing += [i1 + i for i in range(i2 - i1) if i not in paired_o]
             added += [j1 + j for j in range(j2 - j1) if j not in paired_r]

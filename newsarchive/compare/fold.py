@@ -41,7 +41,7 @@ _SPACE_NEAR_CJK = re.compile(
 _SPACES = re.compile(r"\s+")
 # Spam mirrors inject lower-case pinyin after characters: 辦(ban), 當(dāng), 政(zheng)(zheng).
 _PINYIN = re.compile(rf"(?<=[{_CJK}])(?:\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,6}}\))+")
-_PINYIN_MANY = 3  # fewer groups than this are more likely real parentheses than injection
+_PINYIN_MANY = 3  # fewer groups in a body are more likely real parentheses than injection
 # Sentences end after 。！？；… (or their NFKC forms) with closing quotes and brackets kept.
 _SENTENCE = re.compile(
     r"(?:[^。！？!?；;….]|\.(?!\.\.))+(?:[。！？!?；;]+|…+|\.{3,})?[”’」』）)\"\]]*|[。！？!?；;….]+"
@@ -73,9 +73,14 @@ def to_simplified(text: str, phrases: bool = False) -> str:
     return _converter("tw2sp" if phrases else "t2s").convert(text)
 
 
+def has_injected_pinyin(paragraphs: list[str]) -> bool:
+    """Whether a body has enough pinyin groups after characters to be a spam mirror's."""
+    return sum(len(_PINYIN.findall(text)) for text in paragraphs) >= _PINYIN_MANY
+
+
 def strip_pinyin(text: str) -> str:
-    """Remove injected pinyin groups when a text has many of them; leaves (ABC) and (1)."""
-    return _PINYIN.sub("", text) if len(_PINYIN.findall(text)) >= _PINYIN_MANY else text
+    """Remove pinyin groups after characters (辦(ban), 政(zheng)(zheng)); leaves (ABC), (1)."""
+    return _PINYIN.sub("", text)
 
 
 def fold(text: str) -> str:

@@ -96,8 +96,11 @@ def fetch_failure(failure: Failure) -> dict:
     }
     if failure.check(HttpError):
         status = failure.value.response.status
-        return details | {"url": failure.value.response.url, "reason": f"http_{status}",
-                          "http_status": status}
+        return details | {
+            "url": failure.value.response.url,
+            "reason": f"http_{status}",
+            "http_status": status,
+        }
     return details | {"reason": reason_for(failure.value)}
 
 

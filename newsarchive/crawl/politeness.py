@@ -70,7 +70,8 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
 
     def _user_agent(self, request: Request):
         return self._robotstxt_useragent or request.headers.get(
-            b"User-Agent", self._default_useragent)
+            b"User-Agent", self._default_useragent
+        )
 
 
 def retry_after_seconds(value: bytes | None, now: datetime | None = None) -> float | None:

@@ -19,8 +19,7 @@ def _checked(redirected: Request, request: Request, max_times: int) -> None:
 
     A page may redirect to itself once (to set a cookie, say); a third visit is a loop.
     """
-    chain = [canonicalize_url(url) for url in (*request.meta.get("redirect_urls", []),
-                                                request.url)]
+    chain = [canonicalize_url(url) for url in (*request.meta.get("redirect_urls", []), request.url)]
     if chain.count(canonicalize_url(redirected.url)) >= 2:
         raise Refused("redirect_loop", f"{request.url} redirects back to {redirected.url}")
     if len(chain) > max_times:

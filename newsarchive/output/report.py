@@ -232,7 +232,11 @@ def pair_page(
 
 
 def write_report(archive: Archive, out_dir: Path) -> Path:
-    """index.html, pairs/<id>.html and static/ in `out_dir`; returns the index path."""
+    """index.html, pairs/<id>.html and static/ in `out_dir`; returns the index path.
+
+    Each file is replaced whole (atomic_output), the index last, so a browser never opens a
+    half-written page or an index linking pages not yet there.
+    """
     out_dir = Path(out_dir)
     for name in ASSETS:
         _write(out_dir / "static" / name, _asset(name))
@@ -268,4 +272,12 @@ def write_report(archive: Archive, out_dir: Path) -> Path:
             flags=sorted({flag for row in rows for flag in row["flags"]}),
         ),
     )
+    _remove_stale_pairs(out_dir / "pairs", {row["id"] for row in rows})
     return index
+
+
+def _remove_stale_pairs(pairs_dir: Path, current: set[str]) -> None:
+    """Pages of pairs the archive no longer has go once the new index no longer links them."""
+    for page in pairs_dir.glob("*.html"):
+        if page.stem not in current:
+            page.unlink()

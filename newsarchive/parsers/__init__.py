@@ -29,9 +29,13 @@ def page_class_for(url: str) -> type[ArticlePage]:
     return FallbackArticlePage
 
 
-def page_for(response: TextResponse, kind: str | None = None) -> ArticlePage:
-    """The page object for a response; `kind` is the role the crawl gave the page."""
-    return page_class_for(response.url)(response, kind)
+def page_for(
+    response: TextResponse, kind: str | None = None, family: str | None = None
+) -> ArticlePage:
+    """The page object for a response; `kind` is the role the crawl gave the page, `family`
+    the parser a spider knows the page's site uses (else chosen by host and URL)."""
+    page_class = PARSERS[family] if family else page_class_for(response.url)
+    return page_class(response, kind)
 
 
 __all__ = ["PARSERS", "ArticlePage", "page_class_for", "page_for"]
