@@ -6,6 +6,7 @@ from itemadapter import ItemAdapter
 
 from newsarchive.compare import compare
 from newsarchive.compare.attribution import attribution, publishers, title_check
+from newsarchive.compare.fold import is_traditional
 
 
 def check(original: list[str] | None, reprint: list[str], **fields) -> dict:
@@ -452,11 +453,12 @@ def test_a_mirror_swapping_some_characters_for_traditional_ones_is_faithful():
         "呼和浩特市扎实开展民族团结进步创建工作，全市各族群众共同团结奋斗。",
         "会议要求各地认真落实国家的各项政策措施，推动经济社会发展。",
     ]
-    # Under the Traditional share that makes a whole page Traditional: 3 characters of 59.
+    # Two characters swapped: under the share that makes a whole page Traditional.
     reprint = [
         "呼和浩特市扎實开展民族团结进步创建工作，全市各族群众共同团结奋斗。",
-        "会议要求各地认真落实國家的各项政策措施，推動经济社会发展。",
+        "会议要求各地认真落实國家的各项政策措施，推动经济社会发展。",
     ]
+    assert not is_traditional("".join(reprint))
     result = check(original, reprint)
     assert (result["verdict"], result["flags"]) == ("faithful", [])
 
