@@ -54,7 +54,7 @@ class XunruiSpider(scrapy.Spider):
         if not isinstance(response, HtmlResponse):
             self.not_html(response)
             return
-        site = urlsplit(response.url).hostname
+        site = urlsplit(response.url).netloc  # with its port: Scrapy compares netlocs
         articles = LinkExtractor(allow=ARTICLE_LINKS, allow_domains=[site])
         for link in articles.extract_links(response):
             yield response.follow(link, callback=self.parse_reprint, errback=self.fetch_failed)

@@ -48,14 +48,24 @@ def test_each_download_error_has_its_reason_code(error, reason):
 
 
 @pytest.mark.parametrize("status", [404, 410, 500, 503])
-def test_an_http_error_is_its_status_at_the_url_that_answered(status):
-    response = Response("https://mw.nmg.gov.cn/moved.html", status=status, request=Request(URL))
+def test_an_http_error_is_its_status(status):
+    response = Response(URL, status=status, request=Request(URL))
     details = fetch_failure(failed(HttpError(response, "Ignoring non-200 response")))
     assert (details["reason"], details["http_status"], details["url"]) == (
         f"http_{status}",
         status,
-        "https://mw.nmg.gov.cn/moved.html",
+        URL,
     )
+
+
+def test_a_page_lost_after_redirects_is_recorded_at_the_url_first_asked_for():
+    moved = "https://mw.nmg.gov.cn/zwdt/moved.html"
+    hop = Request(moved, meta={"redirect_urls": [URL]})
+    failure = failed(HttpError(Response(moved, status=404, request=hop), "Ignoring"))
+    failure.request = hop
+    details = fetch_failure(failure)
+    assert (details["url"], details["reason"]) == (URL, "http_404")
+    assert f"at {moved}, after 1 redirects" in details["detail"]
 
 
 def test_a_failure_without_a_request_still_has_a_reason():

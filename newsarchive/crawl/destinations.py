@@ -12,7 +12,7 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from newsarchive.crawl.failures import Refused
+from newsarchive.crawl.refusals import Refused
 
 FOLLOWED_SCHEMES = ("http", "https")
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -20,6 +20,11 @@ Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 class RefusedDestination(Refused):
     """A request to a destination newsarchive never fetches."""
+
+
+# Host names refused on resolution (resolver.py), with why. Twisted reports a refused answer
+# as a failed lookup ("no results") and drops the exception; failures.py finds the reason here.
+REFUSED_NAMES: dict[str, RefusedDestination] = {}
 
 
 def ip_literal(host: str) -> Address | None:

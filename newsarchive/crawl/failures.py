@@ -4,6 +4,8 @@ Scrapy 2.19 raises its own exception classes for download errors and keeps Twist
 cause; the code is read from the whole chain, newsarchive's own refusals first.
 """
 
+from urllib.parse import urlsplit
+
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -21,18 +23,13 @@ from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed
 from twisted.web.http import _DataLoss
 
+from newsarchive.crawl.destinations import REFUSED_NAMES
+from newsarchive.crawl.refusals import Refused
+
 try:  # pyOpenSSL comes with Scrapy; its errors are what a failed handshake raises
     from OpenSSL.SSL import Error as OpenSSLError
 except ImportError:  # pragma: no cover
     OpenSSLError = ()
-
-
-class Refused(IgnoreRequest):
-    """A request newsarchive refuses to make, or to make now; `reason` is its failure code."""
-
-    def __init__(self, reason: str, detail: str):
-        super().__init__(detail)
-        self.reason = reason
 
 
 # In order: the first class in an exception's chain that matches names the reason.
@@ -62,9 +59,16 @@ def _chain(exception: BaseException) -> list[BaseException]:
     return found
 
 
-def reason_for(exception: BaseException) -> str:
-    """The failure code of a download exception, e.g. `timeout` or `refused_address`."""
+def reason_for(exception: BaseException, host: str | None = None) -> str:
+    """The failure code of a download exception, e.g. `timeout` or `refused_address`;
+    `host` is the request's, for a lookup the resolver refused."""
     chain = _chain(exception)
+    if (
+        host
+        and host.lower() in REFUSED_NAMES
+        and any(isinstance(link, (CannotResolveHostError, tx.DNSLookupError)) for link in chain)
+    ):
+        return REFUSED_NAMES[host.lower()].reason
     for link in chain:
         refusal = getattr(link, "refusal", None)  # a refused DNS answer carries its refusal
         if isinstance(link, Refused) or isinstance(refusal, Refused):
@@ -86,22 +90,28 @@ def reason_for(exception: BaseException) -> str:
 
 
 def fetch_failure(failure: Failure) -> dict:
-    """The url, reason, detail and http_status of an errback's failure."""
+    """The url, reason, detail and http_status of an errback's failure.
+
+    A page lost after redirects is recorded at the URL first asked for (the 原文链接 a
+    reprint names), the hop where it was lost in its detail.
+    """
     request = getattr(failure, "request", None)
+    chain = request.meta.get("redirect_urls", []) if request is not None else []
+    lost_at = f" (at {request.url}, after {len(chain)} redirects)" if chain else ""
     details = {
-        "url": request.url if request is not None else "",
+        "url": chain[0] if chain else request.url if request is not None else "",
         "referer": _referer(request),
-        "detail": f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500],
+        "detail": f"{failure.type.__name__}: {failure.getErrorMessage()}{lost_at}"[:500],
         "http_status": None,
     }
     if failure.check(HttpError):
-        status = failure.value.response.status
-        return details | {
-            "url": failure.value.response.url,
-            "reason": f"http_{status}",
-            "http_status": status,
-        }
-    return details | {"reason": reason_for(failure.value)}
+        response = failure.value.response
+        wait = response.meta.get("newsarchive_retry_after") if response.request else None
+        if wait is not None:  # politeness.RetryAfterMiddleware did not wait that long
+            details["detail"] += f"; Retry-After {wait:.0f} s is past NEWSARCHIVE_RETRY_AFTER_MAX"
+        return details | {"reason": f"http_{response.status}", "http_status": response.status}
+    host = urlsplit(request.url).hostname if request is not None else None
+    return details | {"reason": reason_for(failure.value, host)}
 
 
 def _referer(request) -> str | None:

@@ -5,6 +5,7 @@ or 503) gets it, up to a cap."""
 import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
@@ -13,16 +14,20 @@ from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
-from newsarchive.crawl.failures import Refused, reason_for
+from newsarchive.crawl.failures import reason_for
+from newsarchive.crawl.refusals import Refused
 
 logger = logging.getLogger(__name__)
+
+
+UNREACHABLE = {"dns_error", "connection_refused", "tls_error", "refused_address"}
 
 
 class KeepOut:
     """The rules of a site whose robots.txt could not be read: nothing is allowed."""
 
-    def __init__(self, why: str):
-        self.why = why
+    def __init__(self, why: str, reason: str | None = None):
+        self.why, self.reason = why, reason or "robots_unavailable"
 
     def allowed(self, url: str, user_agent: str) -> bool:
         return False
@@ -53,7 +58,11 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
         await super()._parse_robots(response, netloc, request)
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
-        self._settle(netloc, KeepOut(f"robots.txt could not be fetched: {reason_for(exc)}"))
+        reason = reason_for(exc, urlsplit(f"//{netloc}").hostname)
+        why = f"robots.txt could not be fetched: {reason}"
+        # A host that cannot be reached at all is recorded as such; any other failure to read
+        # its rules (a timeout, a reset) as robots_unavailable.
+        self._settle(netloc, KeepOut(why, reason if reason in UNREACHABLE else None))
 
     def _settle(self, netloc: str, rules: KeepOut) -> None:
         self._stats.inc_value("newsarchive/robots/unavailable")
@@ -63,7 +72,7 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
 
     def process_request_2(self, rp, request: Request) -> None:
         if isinstance(rp, KeepOut):
-            raise Refused("robots_unavailable", f"{rp.why}; the site is not crawled this run")
+            raise Refused(rp.reason, f"{rp.why}; the site is not crawled this run")
         if rp is not None and not rp.allowed(request.url, self._user_agent(request)):
             self._stats.inc_value("robotstxt/forbidden")
             raise Refused("robots_forbidden", "Forbidden by robots.txt")

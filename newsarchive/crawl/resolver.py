@@ -13,11 +13,17 @@ from scrapy.crawler import Crawler
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.error import DNSLookupError
 
-from newsarchive.crawl.destinations import Allowed, RefusedDestination, refused_resolution
+from newsarchive.crawl.destinations import (
+    REFUSED_NAMES,
+    Allowed,
+    RefusedDestination,
+    ip_literal,
+    refused_resolution,
+)
 
 
 class RefusedResolution(DNSLookupError):
-    """A host name that resolves inside; Scrapy reports it as a failed lookup, caused by this."""
+    """A host name that resolves inside."""
 
     def __init__(self, refusal: RefusedDestination):
         super().__init__(str(refusal))
@@ -44,7 +50,10 @@ class GuardedResolver(CachingThreadedResolver):
         return super().getHostByName(name, timeout).addCallback(self._judge, name)
 
     def _judge(self, address: str, name: str) -> str:
+        if ip_literal(name) is not None:  # the guard judged it already, port and all
+            return address
         refusal = refused_resolution(name, address, self.allowed)
         if refusal is not None:
+            REFUSED_NAMES[name.lower()] = refusal
             raise RefusedResolution(refusal)
         return address
