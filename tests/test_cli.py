@@ -1,7 +1,9 @@
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from importlib.metadata import version
 from pathlib import Path
 
@@ -225,3 +227,145 @@ def failure(reason: str, stage: str = "fetch") -> dict:
 def test_exit_status_tells_a_scheduler_what_happened(finish_reason, reasons, status):
     run_row = {"finish_reason": finish_reason}
     assert exit_status(run_row, [failure(reason) for reason in reasons]) == status
+
+
+# Bad input: one line on stderr, no traceback -----------------------------------------------
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, status: int, text: str) -> None:
+    assert result.returncode == status, result.stderr
+    assert "Traceback" not in result.stderr
+    assert text in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_an_archive_path_that_is_a_file_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "archive"
+    blocker.write_text("not a directory")
+    for command in (["export"], ["check"], ["crawl", "--replay", "samples"]):
+        result = run(*command, "--archive", str(blocker))
+        assert result.returncode == 1, (command, result.stderr)
+        assert "Traceback" not in result.stderr
+
+
+def test_an_archive_where_nothing_can_be_written_is_a_clear_error():
+    result = run("crawl", "--replay", "samples", "--archive", "/proc/newsarchive-archive")
+    assert_one_line_error(result, 1, "cannot open the archive at /proc/newsarchive-archive")
+
+
+def test_a_corrupt_database_is_a_clear_error(tmp_path):
+    (tmp_path / "archive.sqlite3").write_bytes(b"\x00garbage" * 512)
+    for command in ("export", "check", "report", "verify"):
+        assert_one_line_error(run(command, "--archive", str(tmp_path)), 1, "not a database")
+
+
+def test_verbose_shows_the_traceback(tmp_path):
+    (tmp_path / "archive.sqlite3").write_bytes(b"\x00garbage" * 512)
+    result = run("export", "-v", "--archive", str(tmp_path))
+    assert result.returncode == 1 and "Traceback" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("DOWNLOAD_DELAY=abc", "DOWNLOAD_DELAY takes a number, like its default 1.0"),
+        ("CONCURRENT_REQUESTS=many", "CONCURRENT_REQUESTS takes a whole number"),
+        ("ROBOTSTXT_OBEY=perhaps", "ROBOTSTXT_OBEY takes true or false"),
+    ],
+)
+def test_a_setting_of_the_wrong_type_is_a_usage_error(tmp_path, setting, message):
+    result = run("crawl", "--replay", "samples", "--archive", str(tmp_path), "-s", setting)
+    assert_one_line_error(result, 2, message)
+
+
+@pytest.mark.parametrize(
+    "start", ["zjifz.org.cn/list-zjsp.html", "file:///etc/passwd", "ftp://zjifz.org.cn/", "http://"]
+)
+def test_a_start_url_that_is_not_http_is_a_usage_error(tmp_path, start):
+    result = run("crawl", "--start", start, "--archive", str(tmp_path))
+    assert_one_line_error(result, 2, "give an http:// or https:// URL")
+
+
+def test_export_into_a_missing_folder_creates_it(tmp_path, crawled_archive):
+    out = tmp_path / "new" / "folder" / "records.jsonl"
+    result = run("export", "--archive", str(crawled_archive), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert len(out.read_text("utf-8").splitlines()) == 30
+
+
+def test_export_onto_a_directory_is_a_clear_error(tmp_path, crawled_archive):
+    result = run("export", "--archive", str(crawled_archive), "-o", str(tmp_path))
+    assert_one_line_error(result, 1, "Is a directory")
+
+
+@pytest.fixture(scope="module")
+def crawled_archive(tmp_path_factory) -> Path:
+    archive = tmp_path_factory.mktemp("archive")
+    assert run("crawl", "--replay", "samples", "--archive", str(archive), "-q").returncode == 0
+    return archive
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "is empty"),
+        (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< >>\n\x00\x00", "is a binary file"),
+        (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "is not an HTML page"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is a binary file"),
+        (
+            "<html><body><ul><li>列表</li></ul></body></html>".encode(),
+            "does not look like an article",
+        ),
+    ],
+)
+def test_parse_refuses_what_is_not_an_article_page(tmp_path, content, message):
+    page = tmp_path / "page.html"
+    page.write_bytes(content)
+    assert_one_line_error(run("parse", str(page)), 1, message)
+
+
+def test_parse_of_a_list_page_is_refused():
+    result = run("parse", str(SAMPLES / "zjifz.org.cn/list-zjsp.html"))
+    assert_one_line_error(result, 1, "does not look like an article")
+
+
+def test_compare_reads_gbk_text_files(tmp_path):
+    original, reprint = tmp_path / "o.txt", tmp_path / "r.txt"
+    original.write_bytes("王堃主持会议，参与300万人次。\n".encode("gb18030"))
+    reprint.write_bytes("王堃主持会议,参与300万人次。\n".encode("gb18030"))
+    result = run("compare", str(reprint), str(original))
+    assert result.returncode == 0, result.stderr
+    assert "Verdict   faithful" in result.stdout
+
+
+def test_compare_refuses_a_binary_file(tmp_path):
+    binary = tmp_path / "r.txt"
+    binary.write_bytes(b"\x00\x01\x02binary\x00")
+    text = tmp_path / "o.txt"
+    text.write_text("正文。", encoding="utf-8")
+    assert_one_line_error(run("compare", str(binary), str(text)), 1, "is a binary file")
+
+
+def test_ctrl_c_during_start_up_is_one_line(tmp_path):
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "newsarchive",
+            "crawl",
+            "--replay",
+            "samples",
+            "--archive",
+            str(tmp_path),
+            "-q",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert "Traceback" not in err
+    assert process.returncode in (1, 130)  # interrupted before, or shut down by, the crawl

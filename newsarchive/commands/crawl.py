@@ -47,14 +47,17 @@ def assignments(pairs: list[str], defaults: Settings) -> dict[str, str]:
         if not sep or not name:
             raise UsageError(f"-s takes NAME=VALUE, got {pair!r}")
         default, probe = defaults.get(name), Settings({name: value})
-        for kind, read in ((bool, probe.getbool), (int, probe.getint), (float, probe.getfloat)):
+        for kind, read, what in (
+            (bool, probe.getbool, "true or false"),
+            (int, probe.getint, "a whole number"),
+            (float, probe.getfloat, "a number"),
+        ):
             if isinstance(default, kind):
                 try:
                     read(name)
                 except ValueError:
                     raise UsageError(
-                        f"-s {name}={value}: {name} takes a {kind.__name__}, "
-                        f"like its default {default!r}"
+                        f"-s {name}={value}: {name} takes {what}, like its default {default!r}"
                     ) from None
                 break
         values[name] = value
@@ -72,7 +75,9 @@ def crawl_settings(args: argparse.Namespace) -> Settings:
         settings.set("DOWNLOAD_DELAY", 0, priority="cmdline")
         settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 8, priority="cmdline")
-    overrides = assignments(args.set, settings)
+    defaults = Settings()
+    defaults.setmodule("newsarchive.settings", priority="project")
+    overrides = assignments(args.set, defaults)
     settings.setdict(overrides, priority="cmdline")
     named = overrides.get("NEWSARCHIVE_ARCHIVE")
     if args.archive and named is not None and Path(named) != Path(args.archive):
