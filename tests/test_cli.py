@@ -217,6 +217,9 @@ def failure(reason: str, stage: str = "fetch") -> dict:
     [
         ("finished", [], 0),
         ("finished", ["http_404", "http_410", "unsupported_scheme"], 0),  # the sites' facts
+        ("finished", ["refused_address", "robots_forbidden"], 0),
+        ("finished", ["robots_unavailable"], 3),
+        ("finished", [("http_404", "start")], 3),  # a start page is never a fact to accept
         ("finished", ["http_404", "http_500"], 3),
         ("finished", ["ignored"], 3),
         ("finished", ["timeout"], 3),
@@ -226,7 +229,10 @@ def failure(reason: str, stage: str = "fetch") -> dict:
 )
 def test_exit_status_tells_a_scheduler_what_happened(finish_reason, reasons, status):
     run_row = {"finish_reason": finish_reason}
-    assert exit_status(run_row, [failure(reason) for reason in reasons]) == status
+    failures = [
+        failure(*reason) if isinstance(reason, tuple) else failure(reason) for reason in reasons
+    ]
+    assert exit_status(run_row, failures) == status
 
 
 # Bad input: one line on stderr, no traceback -----------------------------------------------

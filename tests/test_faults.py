@@ -371,11 +371,13 @@ def test_a_second_crawl_on_a_busy_archive_exits_at_once_and_the_first_completes(
         started = time.monotonic()
         second = newsarchive(*command)
         took = time.monotonic() - started
+        reading = newsarchive("export", "--archive", str(tmp_path))  # readers never wait
         first_out, first_err = first.communicate(timeout=120)
     assert second.returncode == 1
     assert "another crawl is writing to" in second.stderr and f"pid {first.pid}" in second.stderr
     assert "Traceback" not in second.stderr
     assert took < 15  # it did not wait for the first
+    assert reading.returncode == 0, reading.stderr
     assert first.returncode == 0, first_err
     assert "records new        4" in first_out  # two reprints and their originals
 

@@ -27,9 +27,16 @@ from newsarchive.replay.process import ReplayError, ReplayProcess
 from newsarchive.sites import SITES_FILE, SiteError, load_sites
 
 # Facts about the sites, recorded but no malfunction of the crawl: a page that answers 404 or
-# 410 is gone; a 原文链接 that is not http(s), or names an internal address, is never followed.
-# A start page is never one of them: a run that cannot read where it starts has failed.
-NOT_OUR_FAULT = {"http_404", "http_410", "unsupported_scheme", "refused_address"}
+# 410 is gone; a 原文链接 that is not http(s), or names an internal address, is never followed;
+# robots.txt may forbid a page. A start page is never one of them: a run that cannot read
+# where it starts has failed.
+NOT_OUR_FAULT = {
+    "http_404",
+    "http_410",
+    "unsupported_scheme",
+    "refused_address",
+    "robots_forbidden",
+}
 NOTHING_TO_CRAWL = (
     "nothing to crawl: give start pages with --start URL, set NEWSARCHIVE_XUNRUI_START_URLS "
     "(-s NEWSARCHIVE_XUNRUI_START_URLS=URL,URL), or crawl the bundled samples with "
