@@ -460,3 +460,14 @@ def test_every_recorded_failure_is_json_safe_for_export(faulty):
     _, archive, _ = faulty
     with Archive(archive) as opened:
         assert json.dumps(opened.runs.failures(), ensure_ascii=False)
+
+
+def test_a_start_url_inside_is_refused_and_fails_the_run(tmp_path):
+    inside = Site()
+    with FaultServer(inside) as server:
+        result = newsarchive(
+            "crawl", "--start", f"{server.base}/list.html", "--archive", str(tmp_path), "-q"
+        )
+    assert result.returncode == 3, result.stderr
+    assert inside.requests == []
+    assert failures_by_url(tmp_path) == {f"{server.base}/list.html": "refused_address"}
