@@ -6,19 +6,23 @@ than as a slow nightly crawl. A benchmark, not a test: pytest never collects it.
 
 It writes a site of about --pages pages into a temporary directory, made from the sample
 pages (zjifz.org.cn list and show pages, mw.nmg.gov.cn TRS originals) with new ids, titles,
-dates and paragraphs, and serves it with one ReplayServer. Each round runs, one after the
-other, each in its own process, through that proxy with the same concurrency: the baseline
-spider below; the real `newsarchive crawl` with the reprint checks off (parse, validate,
-dedupe, store: the 0.8 target); and the same with the checks on, which compares every pair
-too (a cost of its own, shown beside). It prints medians over the rounds (pages, seconds,
-CPU, pages/s, peak RSS) and the ratios, and exits 1 unless every newsarchive round archived
-one record per reprint and per original (and checked every reprint) and all fetched the same
-pages.
+dates and paragraphs, every body unique. Each round starts the replay server in a process of
+its own (ReplayProcess), then runs, one after the other, each as a fresh process (runner.py)
+through that proxy with the same concurrency: the baseline spider (in runner.py); the real
+`newsarchive crawl` with the reprint checks off (parse, validate, dedupe, store: the 0.8
+target); and the same with the checks on, which compares every pair too (a cost of its own,
+shown beside). The server never shares a crawler's interpreter, so a crawler that keeps its
+core busy (cpu ≈ crawl s) is timed on its own work. It prints medians over the rounds
+(pages, crawl and CPU seconds, pages/s, the ratio to the baseline of the same round, each
+crawler's own peak memory, the server's and other jobs' CPU meanwhile), and exits 1 unless
+every newsarchive round archived one record per reprint and per original (and checked every
+reprint) and all fetched the same pages.
 
     python bench/crawl.py [--pages 5000] [--rounds 3]
 """
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -33,11 +37,10 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import scrapy
-from scrapy.crawler import CrawlerProcess
-
 from newsarchive.archive import DATABASE_NAME
-from newsarchive.replay import ReplayServer, sample_path
+from newsarchive.compare.fold import content_hash
+from newsarchive.replay import sample_path
+from newsarchive.replay.process import ReplayProcess
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
@@ -50,14 +53,16 @@ PER_LIST_PAGE = 20
 FIRST_ID = 50001  # above every sample id, so a generated page is never taken for a sample
 # Reprints fold the originals' full-width punctuation to ASCII, as the sample reprints do.
 FOLD = str.maketrans("，：；（）！？", ",:;()!?")
-# What `newsarchive crawl --replay` sets, and newsarchive's CONCURRENT_ITEMS (Scrapy's default
-# is 100): the baseline runs with the same, so the ratio measures our work, not a setting.
+# What `newsarchive crawl --replay` sets; both crawlers get them.
 CRAWL_SETTINGS = {
     "DOWNLOAD_DELAY": 0,
     "AUTOTHROTTLE_ENABLED": False,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
-    "CONCURRENT_ITEMS": 4,
 }
+# newsarchive's own settings that bear on speed, for the baseline too (Scrapy's CONCURRENT_ITEMS
+# is 100), so the ratio measures newsarchive's work, not a setting.
+BASELINE_SETTINGS = {"CONCURRENT_ITEMS": 4, "ROBOTSTXT_OBEY": True, "LOG_LEVEL": "WARNING"}
+RUNNER = Path(__file__).with_name("runner.py")
 
 
 def sample(name: str) -> str:
@@ -75,10 +80,26 @@ def corpus() -> tuple[list[str], list[str]]:
     return titles, sentences
 
 
+# One of these, with the article's number, goes into every body: drawn from the sample
+# sentences alone (a few dozen), bodies repeat now and then, and the archive stores the second
+# copy as an alias of the first, one record short.
+NUMBERED = (
+    "截至目前，已累计受理群众来信来访{}件次。",
+    "活动期间，共走访慰问各族群众{}人次。",
+    "全年累计投入专项资金{}万元，惠及农牧民群众。",
+    "目前，相关工作台账已登记在册{}条，实行销号管理。",
+    "全市共发放宣传资料{}份，营造了浓厚氛围。",
+)
+
+
 def compose(number: int, titles: list[str], sentences: list[str]) -> dict:
-    """One article as its original publishes it; seeded by its number, so runs are alike."""
+    """One article as its original publishes it; seeded by its number, so runs are alike.
+
+    Its body is unique: one of its sentences carries its number.
+    """
     rng = random.Random(number)
     picked = rng.sample(sentences, rng.randint(4, 9))
+    picked.insert(rng.randint(1, len(picked)), rng.choice(NUMBERED).format(number))
     published = datetime(2023, 1, 1, 8) + timedelta(minutes=97 * (number - FIRST_ID))
     return {
         "number": number,
@@ -168,6 +189,8 @@ def write_site(root: Path, pages: int) -> int:
     count = math.ceil(pages * PER_LIST_PAGE / (2 * PER_LIST_PAGE + 1))  # 2 pages each + lists
     titles, sentences = corpus()
     articles = [compose(FIRST_ID + i, titles, sentences) for i in range(count)][::-1]
+    if len({content_hash(a["paragraphs"]) for a in articles}) < count:  # the archive's test
+        raise RuntimeError("two generated bodies are alike: one would be stored as an alias")
     list_pages = math.ceil(count / PER_LIST_PAGE)
     site = {f"http://{SITE}/robots.txt": sample(f"{SITE}/robots.txt")}
     for page in range(1, list_pages + 1):
@@ -183,150 +206,173 @@ def write_site(root: Path, pages: int) -> int:
     return count
 
 
-class BaselineSpider(scrapy.Spider):
-    """The xunrui spider's links (list pages, pager, reprints, 原文链接) and nothing else.
+def git(*args: str) -> str:
+    """Output of a read-only git command in the checkout (no optional locks: nothing written)."""
+    command = ["git", "--no-optional-locks", *args]
+    return subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=True).stdout
 
-    Its requests reach the replay server through `http_proxy` in its environment, which
-    HttpProxyMiddleware applies to robots.txt requests too, as newsarchive's middleware does.
+
+def code_version() -> tuple[str, str]:
+    """The commit measured and what the working tree changes outside bench/, as a line and as
+    a fingerprint: other people edit this checkout too, and a crawler runs the tree it finds."""
+    try:
+        commit = git("rev-parse", "--short", "HEAD").strip()
+        outside = ["--", ".", ":(exclude)bench"]
+        changed = git("status", "--porcelain", *outside).splitlines()
+        tree = hashlib.sha256(git("diff", "HEAD", *outside).encode())
+    except (OSError, subprocess.CalledProcessError):
+        return "not a git checkout", ""
+    for entry in changed:  # new files are in no diff: their bytes, then
+        if entry.startswith("?? ") and (REPO / entry[3:]).is_file():
+            tree.update((REPO / entry[3:]).read_bytes())
+    line = commit + (f", {len(changed)} files changed or new outside bench/" if changed else "")
+    return line, f"{commit} {tree.hexdigest()}"
+
+
+def server_cpu(replay: ReplayProcess) -> float:
+    """CPU seconds the replay server's process has used so far (all its threads)."""
+    stat = Path(f"/proc/{replay.process.pid}/stat").read_text()
+    fields = stat.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def machine_busy() -> float:
+    """CPU seconds all cores of the machine have been busy since boot (/proc/stat)."""
+    ticks = [int(field) for field in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = ticks[:8]
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def run_crawler(replay: ReplayProcess, logs: Path, args: list[str], env=None) -> dict:
+    """Run one crawler in a fresh process (runner.py) and return its own figures.
+
+    Beside them, its wall time from outside (interpreter start-up included), the CPU the
+    replay server spent meanwhile, and the CPU anything else on the machine spent meanwhile
+    (other jobs: more than a fraction of a second, and the crawl had to share the cores).
     """
-
-    name = "baseline"
-
-    async def start(self):
-        yield scrapy.Request(START_URL)  # filtered like the xunrui spider's, unlike start_urls
-
-    def parse(self, response):
-        for href in response.xpath("//a/@href").re(r".*/show-\d+\.html$"):
-            yield response.follow(href, self.parse_reprint)
-        for href in response.css(".pages a::attr(href)").getall():
-            yield response.follow(href, self.parse)
-
-    def parse_reprint(self, response):
-        yield {"url": response.url}
-        original = response.xpath("//p[starts-with(., '原文链接')]/a/@href").get()
-        if original:
-            yield response.follow(original, self.parse_original)
-
-    def parse_original(self, response):
-        yield {"url": response.url}
-
-
-def crawl_baseline() -> None:
-    """The baseline child process: crawl, then print Scrapy's stats as JSON on stdout."""
-    process = CrawlerProcess({**CRAWL_SETTINGS, "ROBOTSTXT_OBEY": True, "LOG_LEVEL": "WARNING"})
-    crawler = process.create_crawler(BaselineSpider)
-    process.crawl(crawler)
-    process.start()
-    print(json.dumps(crawler.stats.get_stats(), default=str))
-
-
-def run_measured(command: list[str], logs: Path, env: dict | None = None) -> dict:
-    """Run `command` in its own process: its wall and CPU seconds, and its own peak RSS (MB).
-
-    CPU time well under wall time means the crawler waited, on the replay server most likely.
-    """
+    report = Path(f"{logs}.json")
     with open(f"{logs}.out", "wb") as out, open(f"{logs}.err", "wb") as err:
-        started = time.monotonic()
-        process = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=err, env=env)
-        _, status, usage = os.wait4(process.pid, 0)  # Popen.wait() would drop the rusage
-        seconds = time.monotonic() - started
-    process.returncode = code = os.waitstatus_to_exitcode(status)
+        busy, server, started = machine_busy(), server_cpu(replay), time.monotonic()
+        command = [sys.executable, str(RUNNER), str(report), *args]
+        code = subprocess.run(command, cwd=REPO, stdout=out, stderr=err, env=env).returncode
+        wall, server = time.monotonic() - started, server_cpu(replay) - server
+        busy = machine_busy() - busy
     if code:  # the temporary directory goes on exit: show the end of the log now
         tail = Path(f"{logs}.err").read_text(errors="replace")[-3000:]
         sys.exit(f"{tail}\n{logs.name} exited {code}")
+    figures = json.loads(report.read_text())
     return {
-        "wall": seconds,
-        "cpu": usage.ru_utime + usage.ru_stime,
-        "rss": usage.ru_maxrss / 1024,
-    }  # Linux reports KiB
-
-
-def baseline(proxy: str, work: Path, round_: int) -> dict:
-    logs = work / f"baseline-{round_}"
-    measured = run_measured(
-        [sys.executable, __file__, "--baseline-child"], logs, env=os.environ | {"http_proxy": proxy}
-    )
-    stats = json.loads(Path(f"{logs}.out").read_text())
-    return {
-        "pages": stats["response_received_count"],
-        "crawl": stats["elapsed_time_seconds"],
-        **measured,
+        "pages": figures["stats"]["response_received_count"],
+        "crawl": figures["stats"]["elapsed_time_seconds"],
+        "cpu": figures["cpu"],
+        "peak": figures["peak_mb"],
+        "server": server,
+        "others": max(0.0, busy - figures["process_cpu"] - server),
+        "wall": wall,
     }
 
 
-def newsarchive(proxy: str, work: Path, round_: int, checks: bool = False) -> dict:
-    """The real crawl: parse, validate, dedupe, store; with `checks`, the reprint checks too."""
+def baseline(replay: ReplayProcess, work: Path, round_: int) -> dict:
+    settings = {**CRAWL_SETTINGS, **BASELINE_SETTINGS}
+    return run_crawler(
+        replay,
+        work / f"baseline-{round_}",
+        ["baseline", START_URL, json.dumps(settings)],
+        env=os.environ | {"http_proxy": replay.proxy_url},
+    )
+
+
+def newsarchive(replay: ReplayProcess, work: Path, round_: int, checks: bool = False) -> dict:
+    """The real `newsarchive crawl`: parse, validate, dedupe, store; `checks`: check too."""
     name = "checks" if checks else "newsarchive"
-    archive, logs = work / f"archive-{name}-{round_}", work / f"{name}-{round_}"
-    settings = {
-        **CRAWL_SETTINGS,
-        "NEWSARCHIVE_REPLAY_PROXY": proxy,
-        "NEWSARCHIVE_CHECK_ENABLED": checks,
-    }
-    measured = run_measured(
-        [
-            sys.executable,
-            "-m",
-            "newsarchive.cli",
-            "crawl",
-            "-q",
-            "--archive",
-            str(archive),
-            "--start",
-            START_URL,
-            *(f"-s{name}={value}" for name, value in settings.items()),
-        ],
-        logs,
-    )
+    archive = work / f"archive-{name}-{round_}"
+    settings = {**CRAWL_SETTINGS, "NEWSARCHIVE_REPLAY_PROXY": replay.proxy_url}
+    if not checks:
+        settings["NEWSARCHIVE_CHECK_ENABLED"] = False  # on by default
+    args = ["crawl", "-q", "--archive", str(archive), "--start", START_URL]
+    for setting, value in settings.items():
+        args += ["-s", f"{setting}={value}"]
+    figures = run_crawler(replay, work / f"{name}-{round_}", ["newsarchive", *args])
     with sqlite3.connect(archive / DATABASE_NAME) as db:
-        stats = json.loads(db.execute("SELECT stats FROM runs").fetchone()[0])  # the only run
         kinds = dict(db.execute("SELECT kind, COUNT(*) FROM records GROUP BY kind").fetchall())
-        checks = db.execute("SELECT COUNT(*) FROM checks").fetchone()[0]
+        checked = db.execute("SELECT COUNT(*) FROM checks").fetchone()[0]
     return {
-        "pages": stats["response_received_count"],
-        "crawl": stats["elapsed_time_seconds"],
-        **measured,
+        **figures,
         "reprints": kinds.get("reprint", 0),
         "originals": kinds.get("original", 0),
-        "checks": checks,
+        "checks": checked,
     }
+
+
+def with_checks(replay: ReplayProcess, work: Path, round_: int) -> dict:
+    return newsarchive(replay, work, round_, checks=True)
+
+
+CRAWLERS = {"baseline": baseline, "newsarchive": newsarchive, "+ checks": with_checks}
+
+
+def add_ratios(results: dict[str, dict]) -> None:
+    """Each crawler's pages/s over the baseline's in the same round, on crawl and wall time."""
+    base = results["baseline"]
+    for r in results.values():
+        r["ratio"] = (r["pages"] / r["crawl"]) / (base["pages"] / base["crawl"])
+        r["wall_ratio"] = (r["pages"] / r["wall"]) / (base["pages"] / base["wall"])
 
 
 def median(rounds: list[dict]) -> dict:
     return {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
 
 
-def with_checks(proxy: str, work: Path, round_: int) -> dict:
-    return newsarchive(proxy, work, round_, checks=True)
-
-
-CRAWLERS = {"baseline": baseline, "newsarchive": newsarchive, "+ checks": with_checks}
-
-
 def report(results: dict[str, dict], articles: int) -> None:
-    row = "{:<12} {:>6} {:>8} {:>7} {:>6} {:>8} {:>8}".format
-    print(row("crawler", "pages", "crawl s", "wall s", "cpu s", "pages/s", "peak MB"))
+    row = "{:<12} {:>6} {:>8} {:>6} {:>10} {:>8} {:>6} {:>8} {:>9} {:>9} {:>7}".format
+    print(
+        row(
+            "crawler",
+            "pages",
+            "crawl s",
+            "cpu s",
+            "cpu/crawl",
+            "pages/s",
+            "ratio",
+            "peak MB",
+            "server s",
+            "others s",
+            "wall s",
+        )
+    )
     for name, r in results.items():
         print(
             row(
                 name,
                 f"{r['pages']:.0f}",
                 f"{r['crawl']:.1f}",
-                f"{r['wall']:.1f}",
                 f"{r['cpu']:.1f}",
+                f"{r['cpu'] / r['crawl']:.2f}",
                 f"{r['pages'] / r['crawl']:.1f}",
-                f"{r['rss']:.0f}",
+                f"{r['ratio']:.2f}",
+                f"{r['peak']:.0f}",
+                f"{r['server']:.1f}",
+                f"{r['others']:.1f}",
+                f"{r['wall']:.1f}",
             )
         )
-    base = results["baseline"]
     for name, target in (("newsarchive", " (target >= 0.8)"), ("+ checks", "")):
-        real = results[name]
-        ratio = (real["pages"] / real["crawl"]) / (base["pages"] / base["crawl"])
-        wall_ratio = (real["pages"] / real["wall"]) / (base["pages"] / base["wall"])
+        r = results[name]
         print(
-            f"ratio {name}/baseline pages/s: {ratio:.2f}{target}; {wall_ratio:.2f} on wall "
-            "time, interpreter start-up included"
+            f"ratio {name}/baseline pages/s: {r['ratio']:.2f}{target}; "
+            f"{r['wall_ratio']:.2f} on wall time, interpreter start-up included"
         )
+    for name, r in results.items():
+        if round(r["cpu"] / r["crawl"], 2) < 0.9:
+            print(
+                f"note: {name} used the CPU for only {r['cpu'] / r['crawl']:.0%} of its crawl: "
+                "it waited, on the replay server or for a core, so that is not all its own time"
+            )
+        if r["others"] > 0.1 * r["wall"]:
+            print(
+                f"note: other jobs used {r['others']:.1f} CPU s of the machine while {name} ran "
+                f"({r['wall']:.1f} s): it shared the cores, its figures are noisier"
+            )
     real = results["+ checks"]
     print(
         f"records stored: {real['reprints']:.0f} reprints + {real['originals']:.0f} originals "
@@ -356,11 +402,9 @@ def main() -> int:
     parser.add_argument(
         "--rounds", type=int, default=3, help="rounds; the table shows medians (default: 3)"
     )
-    parser.add_argument("--baseline-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.baseline_child:
-        crawl_baseline()
-        return 0
+    version, before = code_version()
+    print(f"code: {version}", flush=True)
     with tempfile.TemporaryDirectory(prefix="newsarchive-bench-") as tmp:
         work = Path(tmp)
         articles = write_site(work / "site", args.pages)
@@ -370,13 +414,17 @@ def main() -> int:
             flush=True,
         )
         rounds: dict[str, list[dict]] = {name: [] for name in CRAWLERS}
-        with ReplayServer(work / "site") as server:
-            for round_ in range(args.rounds):
-                # Rotate which goes first, so none always gets the warmer caches.
-                names = list(CRAWLERS)[round_ % 3 :] + list(CRAWLERS)[: round_ % 3]
-                for name in names:
-                    rounds[name].append(CRAWLERS[name](server.proxy_url, work, round_))
+        for round_ in range(args.rounds):
+            # Rotate which goes first, so none always gets the warmer caches.
+            names = list(CRAWLERS)[round_ % 3 :] + list(CRAWLERS)[: round_ % 3]
+            with ReplayProcess(work / "site") as replay:  # one server for the round's crawlers
+                results = {name: CRAWLERS[name](replay, work, round_) for name in names}
+            add_ratios(results)
+            for name in CRAWLERS:
+                rounds[name].append(results[name])
     report({name: median(results) for name, results in rounds.items()}, articles)
+    if code_version()[1] != before:
+        print("note: the code changed during the run: the crawlers did not all run the same code")
     found = problems(rounds, articles)
     for problem in sorted(found):
         print(f"FAILED: {problem}", file=sys.stderr)
