@@ -123,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="parse one saved page and print its record as JSON",
         description="Parse a saved HTML page with the parser its URL "
-        "selects (or the fallback) and print the record; for debugging "
+        "selects (or generic extraction) and print the record; for debugging "
         "parsers.",
     )
     command.add_argument(
@@ -132,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument(
         "--url",
         help="URL the page was served at (default: read from a "
-        "samples/HOST/PATH file name, else the fallback parser)",
+        "samples/HOST/PATH file name, else generic extraction)",
     )
     command.add_argument(
         "--kind",

@@ -41,6 +41,8 @@ class Article:
     """来源 as shown; "" when the label is there but empty, null when there is no such label."""
     author: str | None = None
     """作者 as shown; "" when empty or 佚名, null when there is no such label."""
+    editor: str | None = None
+    """责任编辑 (or 编辑, 责编) as shown; null when the page names none."""
     category: str | None = None
     """Column the page belongs to: breadcrumb column or the ColumnName meta tag."""
     paragraphs: list[str] = field(default_factory=list)
@@ -50,6 +52,15 @@ class Article:
     """The paragraphs joined with newlines."""
     images: list[str] = field(default_factory=list)
     """Absolute URLs of the images in the body, in page order."""
+    attachments: list[dict[str, str]] = field(default_factory=list)
+    """[{url, text}]: files the article links (PDF, Word, Excel, OFD, archives), absolute URLs
+    with their link text, in page order."""
+    document: dict[str, str] | None = None
+    """The 信息公开 table of a government document (索引号, 发布机构, 文号, 成文日期, 发布日期,
+    主题分类, 有效性), by those names; null on other pages."""
+    pages: list[str] = field(default_factory=list)
+    """For an article split over several pages, the URL of each page, in order; its text is
+    all of theirs. Empty for a one-page article."""
     original_url: str | None = None
     """For a reprint, the URL its 原文链接 names; null when it names none."""
     meta: dict[str, str] = field(default_factory=dict)

@@ -46,11 +46,11 @@ def test_parse_prints_the_record_of_a_saved_sample(capsys):
     assert len(record["content_hash"]) == 64 and record["fetched_at"] is None
 
 
-def test_parse_with_an_unknown_url_uses_the_fallback_parser(capsys):
+def test_parse_with_an_unknown_url_uses_generic_extraction(capsys):
     page = str(SAMPLES / "mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html")
     assert main(["parse", page, "--url", "http://example.com/a.html"]) == 0
     record = json.loads(capsys.readouterr().out)
-    assert record["parser"] == "fallback"
+    assert record["parser"] == "generic"
     assert record["title"] == "呼和浩特“三个结合”扎实开展民族团结进步创建"  # from ArticleTitle
 
 

@@ -139,3 +139,9 @@ def test_scrapy_crawl_from_a_checkout_archives_through_the_pipelines(replay_serv
     # The pager leads back to page 1: all ten reprints of zjifz.org.cn, and the originals of
     # all but 10603 (names none) and 10604 (its original answers 404).
     assert (counts["reprint"], counts["original"]) == (10, 8)
+
+
+def test_every_package_of_the_tree_is_in_the_wheel(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for init in (ROOT / "newsarchive").rglob("__init__.py"):
+        assert f"{init.relative_to(ROOT)}" in names, init

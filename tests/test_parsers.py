@@ -8,7 +8,7 @@ from scrapy.http import HtmlResponse
 
 from newsarchive.parsers import page_for
 from newsarchive.parsers.base import title_suffix
-from newsarchive.parsers.fallback import FallbackArticlePage
+from newsarchive.parsers.generic import GenericArticlePage
 from newsarchive.parsers.trs_wcm import TrsWcmArticlePage
 from newsarchive.parsers.xunrui import XunruiArticlePage
 from newsarchive.replay import EXPECTED_SUFFIX, sample_url, stored_headers
@@ -93,8 +93,8 @@ def test_gbk_original_is_decoded_as_gb18030():
         ("http://w.mzdc.org.cn/show-1.html", XunruiArticlePage),
         ("http://mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html", TrsWcmArticlePage),
         ("http://www.example.gov.cn/zwgk/202301/t20230105_1.shtml", TrsWcmArticlePage),
-        ("http://www.example.gov.cn/art/2023/2/16/art_1_2.html", FallbackArticlePage),
-        ("http://news.example.com/a.html", FallbackArticlePage),
+        ("http://www.example.gov.cn/art/2023/2/16/art_1_2.html", GenericArticlePage),
+        ("http://news.example.com/a.html", GenericArticlePage),
     ],
 )
 def test_page_for_picks_the_family_by_host_and_url(url, family):
@@ -115,7 +115,7 @@ def test_kind_given_by_the_crawl_overrides_the_family_default():
     assert page_for(response, "original").to_item().kind == "original"
 
 
-def test_fallback_reads_government_meta_tags_and_paragraphs():
+def test_generic_extraction_reads_government_meta_tags_and_paragraphs():
     html = """<html><head><title>Page - Site</title>
     <meta name="ArticleTitle" content="标题"><meta name="PubDate" content="2023-02-16 10:21">
     <meta name="ContentSource" content="某某局"><meta name="SiteName" content="某某网"></head>
@@ -130,7 +130,7 @@ def test_fallback_reads_government_meta_tags_and_paragraphs():
     assert (item.title, item.source, item.site_name) == ("标题", "某某局", "某某网")
     assert item.published_at == "2023-02-16T10:21+08:00"
     assert item.paragraphs == ["第一段。", "第二段。"]
-    assert item.parser == "fallback"
+    assert item.parser == "generic"
 
 
 @pytest.mark.parametrize(
@@ -158,12 +158,13 @@ def html_page(url: str, html: str) -> HtmlResponse:
     return HtmlResponse(url=url, body=html.encode("utf-8"), encoding="utf-8")
 
 
-def test_fallback_reads_open_graph_and_the_other_government_meta_tags():
+def test_generic_extraction_reads_open_graph_and_the_other_government_meta_tags():
     html = """<html><head><title>标题 - 某网</title>
     <meta property="og:site_name" content="某某新闻网">
     <meta property="article:published_time" content="2023-02-16T10:21:00+08:00">
     <meta name="Author" content="王芳"><meta name="ColumnName" content="要闻"></head>
-    <body><p>第一段。</p><p><img src="/a.jpg"></p><div><img src="/b.jpg"></div></body></html>"""
+    <body><div class="article"><p>第一段，全市各族群众共同团结奋斗，推动经济社会高质量发展，成效明显。</p>
+    <p><img src="/a.jpg"></p></div><div class="sidebar"><img src="/b.jpg"></div></body></html>"""
     page = page_for(html_page("http://news.example.com/2023/0216/1.html", html), "original")
     item = page.to_item()
     assert (item.site_name, item.author, item.category, item.source) == (
@@ -173,10 +174,10 @@ def test_fallback_reads_open_graph_and_the_other_government_meta_tags():
         None,
     )
     assert (item.published_at_raw, item.published_at) == (
-        "2023-02-16T10:21:00",
+        "2023-02-16T10:21:00+08:00",  # as the meta tag writes it
         "2023-02-16T10:21:00+08:00",
     )
-    assert item.images == ["http://news.example.com/a.jpg"]  # images inside text paragraphs
+    assert item.images == ["http://news.example.com/a.jpg"]  # the article's, not the sidebar's
 
 
 XUNRUI_ARTICLE = """<html><head>{title}</head><body>{welcome}

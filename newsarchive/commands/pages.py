@@ -21,7 +21,7 @@ from newsarchive.replay import HEADERS_SUFFIX, ReplayServer, sample_url, stored_
 
 def saved_response(path: Path, url: str | None) -> HtmlResponse:
     """A saved page as a response: URL given, or read from a samples/HOST/PATH file name, or a
-    file: URL (the fallback parser); the stored headers too when they are beside it."""
+    file: URL (generic extraction); the stored headers too when they are beside it."""
     url = url or sample_url(path) or path.resolve().as_uri()
     sidecar = path.with_name(path.name + HEADERS_SUFFIX)
     headers = stored_headers(path)[1] if sidecar.exists() else {}

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from scrapy.http import TextResponse
 
 from newsarchive.parsers.base import ArticlePage
-from newsarchive.parsers.fallback import FallbackArticlePage
+from newsarchive.parsers.generic import GenericArticlePage
 from newsarchive.parsers.trs_wcm import TRS_ARTICLE_URL, TrsWcmArticlePage
 from newsarchive.parsers.xunrui import XunruiArticlePage
 
@@ -16,17 +16,17 @@ FAMILY_BY_HOST: dict[str, type[ArticlePage]] = {
     "w.mzdc.org.cn": XunruiArticlePage,
     "w.mzuzx.org.cn": XunruiArticlePage,
 }
-PARSERS = {page.name: page for page in (XunruiArticlePage, TrsWcmArticlePage, FallbackArticlePage)}
+PARSERS = {page.name: page for page in (XunruiArticlePage, TrsWcmArticlePage, GenericArticlePage)}
 
 
 def page_class_for(url: str) -> type[ArticlePage]:
-    """The family for a URL: by host, then TRS WCM for gov.cn article URLs, else the fallback."""
+    """The family for a URL: by host, then TRS WCM for gov.cn article URLs, else generic."""
     host = urlsplit(url).hostname or ""
     if host in FAMILY_BY_HOST:
         return FAMILY_BY_HOST[host]
     if host.endswith(".gov.cn") and TRS_ARTICLE_URL.search(urlsplit(url).path):
         return TrsWcmArticlePage
-    return FallbackArticlePage
+    return GenericArticlePage
 
 
 def page_for(

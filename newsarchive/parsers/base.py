@@ -123,6 +123,15 @@ class ArticlePage:
     def images(self) -> list[str]:
         return []
 
+    def editor(self) -> str | None:
+        return None
+
+    def attachments(self) -> list[dict[str, str]]:
+        return []
+
+    def document(self) -> dict[str, str] | None:
+        return None
+
     def original_url(self) -> str | None:
         return None
 
@@ -146,10 +155,13 @@ class ArticlePage:
             published_at_raw=self.published_at_raw(),
             source=self.source(),
             author=self.author(),
+            editor=self.editor(),
             category=self.category(),
             paragraphs=paragraphs,
             body="\n".join(paragraphs),
             images=self.images(),
+            attachments=self.attachments(),
+            document=self.document(),
             original_url=self.original_url(),
             meta=self.meta(),
             encoding=self.response.encoding,

@@ -1,0 +1,57 @@
+"""The 信息公开 table of a government document page: 索引号, 发布机构, 文号, 成文日期 …
+
+Labels are space-justified (`索 引 号`, `文　　号`) and sit in a table cell, a `<li>` or a
+`<span>` before their value; the value is the text after the label's colon, or the next text.
+"""
+
+import re
+
+from lxml import html
+
+from newsarchive.parsers.generic.tree import visible
+
+# Field names as the record keeps them, and the labels pages use for each.
+LABELS = {
+    "索引号": ("索引号",),
+    "发布机构": ("发布机构", "发文机关", "发文单位", "发布单位", "信息来源"),
+    "文号": ("文号", "发文字号", "文件编号", "发文文号"),
+    "成文日期": ("成文日期", "成文时间", "印发日期"),
+    "发布日期": ("发布日期", "发布时间", "公开日期"),
+    "主题分类": ("主题分类", "信息分类", "分类"),
+    "有效性": ("有效性", "时效", "是否有效"),
+    "名称": ("名称", "标题"),
+}
+_BY_LABEL = {label: field for field, labels in LABELS.items() for label in labels}
+_GAP = re.compile(r"[\s\u3000:：]+")
+
+
+def _texts(root: html.HtmlElement) -> list[str]:
+    texts = []
+    for element in root.iter(
+        "td", "th", "span", "li", "div", "p", "b", "strong", "label", "em", "dt", "dd"
+    ):
+        if not visible(element):
+            continue
+        for text in (element.text, *(child.tail for child in element)):
+            if text and text.strip():
+                texts.append(text.strip())
+    return texts
+
+
+def document_table(root: html.HtmlElement) -> dict[str, str] | None:
+    """The table's fields, when the page has one with an 索引号 or a 文号; else None."""
+    found: dict[str, str] = {}
+    texts = _texts(root)
+    for index, text in enumerate(texts):
+        label, *rest = re.split(r"[:：]", text, maxsplit=1)
+        value = rest[0] if rest else ""
+        field = _BY_LABEL.get(_GAP.sub("", label))
+        if field is None or field in found:
+            continue
+        value = value.strip() or (texts[index + 1] if index + 1 < len(texts) else "")
+        if _BY_LABEL.get(_GAP.sub("", value.split("：")[0].split(":")[0])):
+            value = ""  # the next text is another label: this one is empty
+        found[field] = re.sub(r"\s+", " ", value).strip()
+    if "索引号" not in found and "文号" not in found:
+        return None
+    return found
