@@ -163,7 +163,8 @@ def test_generic_extraction_reads_open_graph_and_the_other_government_meta_tags(
     <meta property="og:site_name" content="某某新闻网">
     <meta property="article:published_time" content="2023-02-16T10:21:00+08:00">
     <meta name="Author" content="王芳"><meta name="ColumnName" content="要闻"></head>
-    <body><div class="article"><p>第一段，全市各族群众共同团结奋斗，推动经济社会高质量发展，成效明显。</p>
+    <body><div class="article">
+    <p>第一段，全市各族群众共同团结奋斗，推动经济社会高质量发展，成效明显。</p>
     <p><img src="/a.jpg"></p></div><div class="sidebar"><img src="/b.jpg"></div></body></html>"""
     page = page_for(html_page("http://news.example.com/2023/0216/1.html", html), "original")
     item = page.to_item()
