@@ -289,7 +289,7 @@ def newsarchive(replay: ReplayProcess, work: Path, round_: int, checks: bool = F
     settings = {**CRAWL_SETTINGS, "NEWSARCHIVE_REPLAY_PROXY": replay.proxy_url}
     if not checks:
         settings["NEWSARCHIVE_CHECK_ENABLED"] = False  # on by default
-    args = ["crawl", "-q", "--archive", str(archive), "--start", START_URL]
+    args = ["crawl", "-q", "--archive", str(archive), "--start", START_URL, "--family", "xunrui"]
     for setting, value in settings.items():
         args += ["-s", f"{setting}={value}"]
     figures = run_crawler(replay, work / f"{name}-{round_}", ["newsarchive", *args])

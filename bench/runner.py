@@ -54,7 +54,7 @@ def peak_mb() -> float:
 
 
 class BaselineSpider(scrapy.Spider):
-    """The xunrui spider's links (list pages, pager, reprints, 原文链接) and nothing else.
+    """The sites spider's links (list pages, pager, reprints, 原文链接) and nothing else.
 
     Its requests reach the replay server through `http_proxy` in its environment, which
     HttpProxyMiddleware applies to robots.txt requests too, as newsarchive's middleware does.
@@ -64,7 +64,7 @@ class BaselineSpider(scrapy.Spider):
     start_url = ""
 
     async def start(self):
-        yield scrapy.Request(self.start_url)  # filtered like the xunrui spider's
+        yield scrapy.Request(self.start_url)  # filtered like the sites spider's
 
     def parse(self, response):
         for href in response.xpath("//a/@href").re(r".*/show-\d+\.html$"):

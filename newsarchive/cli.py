@@ -19,6 +19,7 @@ from newsarchive.commands.common import (
     UserError,
     iso_date,
 )
+from newsarchive.sites import FAMILIES
 
 EPILOG_EXIT = (
     "exit status: 0 the crawl finished and every page was archived, is gone (404/410) or was "
@@ -67,13 +68,35 @@ def build_parser() -> argparse.ArgumentParser:
         "web; its sites.toml gives the start pages",
     )
     command.add_argument("--archive", metavar="DIR", type=Path, help=ARCHIVE_HELP)
-    command.add_argument("--spider", default="xunrui", help="spider to run (default: xunrui)")
+    command.add_argument(
+        "--site",
+        metavar="NAME",
+        action="append",
+        help="a site of the sites file to crawl; repeat for several",
+    )
+    command.add_argument(
+        "--all-sites", action="store_true", help="crawl every site of the sites file"
+    )
+    command.add_argument(
+        "--sites",
+        metavar="FILE",
+        type=Path,
+        help="sites file (TOML; default: the replayed directory's sites.toml, "
+        "else the sites newsarchive knows)",
+    )
     command.add_argument(
         "--start",
         metavar="URL",
         action="append",
-        help="start page (column list); repeat for several",
+        help="crawl from this list page instead, as a site of --family; repeat for several",
     )
+    command.add_argument(
+        "--family",
+        choices=sorted(FAMILIES),
+        default="generic",
+        help="CMS family of the --start pages (default: generic)",
+    )
+    command.add_argument("--spider", default="sites", help=argparse.SUPPRESS)
     command.add_argument(
         "-s",
         "--set",
@@ -197,6 +220,21 @@ def build_parser() -> argparse.ArgumentParser:
         "and exports write: Article and ReprintCheck.",
     )
     command.set_defaults(run=archived.schema)
+
+    command = sub.add_parser(
+        "sites",
+        parents=[common],
+        help="list and check the sites a crawl can visit",
+        description="List the site profiles of a sites file and check them: family, start "
+        "pages, hosts, sitemaps and feeds. A bad profile is named with its file and field.",
+    )
+    command.add_argument(
+        "--sites",
+        metavar="FILE",
+        type=Path,
+        help="sites file (default: the sites newsarchive knows)",
+    )
+    command.set_defaults(run=archived.sites)
 
     command = sub.add_parser(
         "verify",

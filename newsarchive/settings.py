@@ -89,9 +89,13 @@ NEWSARCHIVE_ARCHIVE_MAX_BYTES = 0
 NEWSARCHIVE_REPLAY_PROXY = os.environ.get("NEWSARCHIVE_REPLAY_PROXY", "")
 # Check each reprint against its original during the crawl (`newsarchive check` redoes it).
 NEWSARCHIVE_CHECK_ENABLED = True
-# Column list pages the xunrui spider starts from (its `start` argument overrides them). Empty:
-# a real crawl says where to start (`crawl --start`); `crawl --replay samples` reads the
-# sample web's own list from samples/sites.toml.
-NEWSARCHIVE_XUNRUI_START_URLS: list[str] = []
+# The sites a crawl visits (spiders/sites.py): the profiles file (empty: the package's
+# sites/default.toml) and the names of the sites in it to crawl ("*" for all of them). A
+# crawl with no names crawls nothing: `newsarchive crawl` says what to choose.
+NEWSARCHIVE_SITES_FILE = ""
+NEWSARCHIVE_SITES: list[str] = []
+# Or list pages to start from, as one site of a CMS family (`crawl --start URL --family F`).
+NEWSARCHIVE_START_URLS: list[str] = []
+NEWSARCHIVE_START_FAMILY = "generic"
 # Progress lines on stderr while crawling, every this many seconds (0 turns them off).
 NEWSARCHIVE_PROGRESS_INTERVAL = float(os.environ.get("NEWSARCHIVE_PROGRESS_INTERVAL", "0"))

@@ -147,7 +147,7 @@ def test_a_real_crawl_with_nothing_configured_says_what_to_configure(tmp_path):
     result = run("crawl", "--archive", str(tmp_path / "a"))
     assert result.returncode == 2
     assert "nothing to crawl" in result.stderr
-    for way in ("--start URL", "NEWSARCHIVE_XUNRUI_START_URLS", "--replay samples"):
+    for way in ("--site NAME", "--all-sites", "--start URL", "--replay samples"):
         assert way in result.stderr
     assert not (tmp_path / "a").exists()
 

@@ -42,6 +42,8 @@ def crawl_command(server: FaultServer, archive: Path, *settings: str, allow: str
         "crawl",
         "--start",
         f"{server.base}/list.html",
+        "--family",
+        "xunrui",
         "--archive",
         str(archive),
         "-q",

@@ -57,7 +57,8 @@ def test_the_wheel_has_no_top_level_spiders_or_pipelines(wheel):
 def test_the_wheel_holds_spiders_pipelines_templates_styles_and_schemas(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in (
-        "newsarchive/spiders/xunrui.py",
+        "newsarchive/spiders/sites.py",
+        "newsarchive/sites/default.toml",
         "newsarchive/pipelines/store.py",
         "newsarchive/output/templates/pair.html.j2",
         "newsarchive/output/static/report.css",
@@ -103,7 +104,7 @@ def test_scrapy_lists_the_spiders_from_a_checkout():
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["xunrui"]
+    assert result.stdout.split() == ["sites"]
 
 
 def test_scrapy_crawl_from_a_checkout_archives_through_the_pipelines(replay_server, tmp_path):
@@ -113,9 +114,11 @@ def test_scrapy_crawl_from_a_checkout_archives_through_the_pipelines(replay_serv
             "-m",
             "scrapy",
             "crawl",
-            "xunrui",
-            "-a",
-            "start=http://zjifz.org.cn/list-zjsp-2.html",
+            "sites",
+            "-s",
+            "NEWSARCHIVE_START_URLS=http://zjifz.org.cn/list-zjsp-2.html",
+            "-s",
+            "NEWSARCHIVE_START_FAMILY=xunrui",
             "-s",
             f"NEWSARCHIVE_REPLAY_PROXY={replay_server.proxy_url}",
             "-s",

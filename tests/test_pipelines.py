@@ -27,7 +27,7 @@ from newsarchive.pipelines.dedupe import DedupePipeline
 from newsarchive.pipelines.normalize import NormalizePipeline
 from newsarchive.pipelines.store import StorePipeline
 from newsarchive.pipelines.validate import ValidatePipeline
-from newsarchive.spiders.xunrui import XunruiSpider
+from newsarchive.spiders.sites import SitesSpider
 
 EXPECTED = {
     record["url"]: record
@@ -73,11 +73,11 @@ def archive_dir(tmp_path) -> Path:
 
 @pytest.fixture
 def make_crawler(archive_dir):
-    """A crawler with its spider, as one run of `scrapy crawl xunrui` has, but no engine."""
+    """A crawler with its spider, as one run of `scrapy crawl sites` has, but no engine."""
 
     def make():
         crawler = get_crawler(
-            XunruiSpider,
+            SitesSpider,
             settings_dict={
                 "NEWSARCHIVE_ARCHIVE": str(archive_dir),
                 "NEWSARCHIVE_CHECK_ENABLED": True,
@@ -86,7 +86,7 @@ def make_crawler(archive_dir):
                 "EXTENSIONS_BASE": {},
             },
         )
-        crawler.spider = XunruiSpider.from_crawler(crawler)
+        crawler.spider = SitesSpider.from_crawler(crawler)
         return crawler
 
     return make
@@ -162,7 +162,7 @@ def test_the_pipelines_of_a_crawl_share_one_archive_connection(crawler):
 @pytest.mark.parametrize("pipeline_class", [DedupePipeline, StorePipeline, CheckPipeline])
 def test_archive_pipelines_need_the_archive_setting(pipeline_class):
     crawler = get_crawler(
-        XunruiSpider, settings_dict={"NEWSARCHIVE_ARCHIVE": "", "NEWSARCHIVE_CHECK_ENABLED": True}
+        SitesSpider, settings_dict={"NEWSARCHIVE_ARCHIVE": "", "NEWSARCHIVE_CHECK_ENABLED": True}
     )
 
     with pytest.raises(NotConfigured, match="NEWSARCHIVE_ARCHIVE"):
@@ -310,7 +310,7 @@ def test_store_starts_a_run_named_after_the_spider(crawler, store):
     run = crawler.stats.get_value("newsarchive/run")
 
     assert run == store.run
-    assert store.archive.runs.get(run)["spider"] == "xunrui"
+    assert store.archive.runs.get(run)["spider"] == "sites"
 
 
 def test_store_saves_items_and_counts_each_outcome(crawler, store, archive_dir):
@@ -447,7 +447,7 @@ def test_store_writes_the_run_stats_at_spider_closed_and_the_archive_closes_last
         store.archive.db.execute("SELECT 1")
     with Archive(archive_dir) as archive:
         run = archive.runs.last()
-    assert (run["id"], run["spider"], run["finish_reason"]) == (store.run, "xunrui", "finished")
+    assert (run["id"], run["spider"], run["finish_reason"]) == (store.run, "sites", "finished")
     assert run["finished_at"] is not None
     assert run["stats"] == {
         "newsarchive/run": store.run,

@@ -16,6 +16,7 @@ from newsarchive.commands.common import (
     EXIT_OK,
     EXIT_PARTIAL,
     UsageError,
+    UserError,
     archive_dir,
     open_archive,
 )
@@ -23,6 +24,7 @@ from newsarchive.items import article_schema, check_schema
 from newsarchive.output.export import CHECK_FIELDS, write_records
 from newsarchive.output.files import atomic_output
 from newsarchive.output.terminal import verdict_line
+from newsarchive.sites import DEFAULT_SITES, SiteError, load_sites
 
 
 def _skipped(command: str, archive: Archive) -> int:
@@ -94,3 +96,25 @@ def verify(args: argparse.Namespace) -> int:
     verdict = f"{len(found)} problem(s)" if found else "no problems"
     print(f"Verified {archive.path}: {records} records, {verdict}", file=sys.stderr)
     return EXIT_ERROR if found else EXIT_OK
+
+
+def sites(args: argparse.Namespace) -> int:
+    path = args.sites or DEFAULT_SITES
+    try:
+        profiles = load_sites(path)
+    except SiteError as error:
+        raise UserError(str(error)) from error
+    for site in profiles:
+        print(f"{site.name}  ({site.family.name})")
+        for label, values in (
+            ("start", site.start_urls),
+            ("hosts", site.hosts),
+            ("sitemaps", site.sitemaps),
+            ("feeds", site.feeds),
+        ):
+            if values:
+                print(f"  {label:<9}{' '.join(values)}")
+        if site.fields:
+            print(f"  fields   {', '.join(site.fields)}")
+    print(f"{path}: {len(profiles)} site(s), all valid", file=sys.stderr)
+    return EXIT_OK

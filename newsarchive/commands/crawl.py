@@ -24,7 +24,15 @@ from newsarchive.crawl.archive import ARCHIVE_ERROR, UNWRITTEN
 from newsarchive.crawl.destinations import FOLLOWED_SCHEMES
 from newsarchive.output.terminal import crawl_summary, verdict_line
 from newsarchive.replay.process import ReplayError, ReplayProcess
-from newsarchive.sites import SITES_FILE, SiteError, load_sites
+from newsarchive.sites import (
+    DEFAULT_SITES,
+    SITES_FILE,
+    Site,
+    SiteError,
+    adhoc_site,
+    choose,
+    load_sites,
+)
 
 # Facts about the sites, recorded but no malfunction of the crawl: a page that answers 404 or
 # 410 is gone; a 原文链接 that is not http(s), or names an internal address, is never followed;
@@ -38,9 +46,9 @@ NOT_OUR_FAULT = {
     "robots_forbidden",
 }
 NOTHING_TO_CRAWL = (
-    "nothing to crawl: give start pages with --start URL, set NEWSARCHIVE_XUNRUI_START_URLS "
-    "(-s NEWSARCHIVE_XUNRUI_START_URLS=URL,URL), or crawl the bundled samples with "
-    "--replay samples"
+    "nothing to crawl: choose sites with --site NAME (`newsarchive sites` lists them) or "
+    "--all-sites, give start pages with --start URL [--family F], or crawl the bundled "
+    "samples with --replay samples"
 )
 
 
@@ -97,35 +105,45 @@ def crawl_settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def start_urls(args: argparse.Namespace, settings: Settings) -> list[str]:
-    """--start, else the setting, else the replayed directory's sites file."""
-    for url in args.start or []:
-        parts = urlsplit(url)
-        if parts.scheme not in FOLLOWED_SCHEMES or not parts.hostname:
-            raise UsageError(f"--start {url}: give an http:// or https:// URL")
+def choose_sites(args: argparse.Namespace, settings: Settings) -> list[Site]:
+    """The sites this run crawls, checked before any request, and the settings that tell the
+    spider: --start pages (a site of --family), else --site names or --all-sites from
+    --sites FILE (default: the replayed directory's sites.toml, else the package's)."""
     if args.start:
-        return args.start
-    if configured := settings.getlist("NEWSARCHIVE_XUNRUI_START_URLS"):
-        return configured
-    sites_file = args.replay / SITES_FILE if args.replay else None
-    if sites_file and sites_file.exists():
-        try:
-            return [url for site in load_sites(sites_file) for url in site.start_urls]
-        except SiteError as error:
-            raise UserError(str(error)) from error
-    raise UsageError(NOTHING_TO_CRAWL)
+        for url in args.start:
+            parts = urlsplit(url)
+            if parts.scheme not in FOLLOWED_SCHEMES or not parts.hostname:
+                raise UsageError(f"--start {url}: give an http:// or https:// URL")
+        if args.site or args.all_sites:
+            raise UsageError("give --start or --site/--all-sites, not both")
+        settings.set("NEWSARCHIVE_START_URLS", args.start, priority="cmdline")
+        settings.set("NEWSARCHIVE_START_FAMILY", args.family, priority="cmdline")
+        return [adhoc_site(args.start, args.family)]
+    replayed = args.replay / SITES_FILE if args.replay else None
+    path = args.sites or (replayed if replayed and replayed.exists() else None)
+    every = args.all_sites or (not args.site and path is not None and path == replayed)
+    if not args.site and not every:
+        raise UsageError(NOTHING_TO_CRAWL)
+    path = path or DEFAULT_SITES
+    try:
+        sites = choose(load_sites(path), args.site or [], path)
+    except SiteError as error:
+        raise UserError(str(error)) from error
+    settings.set("NEWSARCHIVE_SITES_FILE", str(path), priority="cmdline")
+    settings.set("NEWSARCHIVE_SITES", args.site or ["*"], priority="cmdline")
+    return sites
 
 
 def crawl(args: argparse.Namespace) -> int:
     if args.replay and not args.replay.is_dir():
         raise UserError(f"replay directory not found: {args.replay}")
     settings = crawl_settings(args)
-    urls = start_urls(args, settings)
+    choose_sites(args, settings)
     directory = Path(settings.get("NEWSARCHIVE_ARCHIVE"))
     Archive(directory).close()  # a directory or database problem is one line now, not later
     lock = CrawlLock.acquire(directory, "newsarchive crawl")
     try:
-        crawler, seconds = run_crawl(args, settings, urls)
+        crawler, seconds = run_crawl(args, settings)
     finally:
         lock.release()
     stats = crawler.stats.get_stats()
@@ -155,9 +173,7 @@ def crawl(args: argparse.Namespace) -> int:
     return exit_status(run, failures)
 
 
-def run_crawl(
-    args: argparse.Namespace, settings: Settings, urls: list[str]
-) -> tuple[Crawler, float]:
+def run_crawl(args: argparse.Namespace, settings: Settings) -> tuple[Crawler, float]:
     """Run the spider to its end (through a replay server for --replay); the crawler, and
     how long the run took."""
     started = time.monotonic()
@@ -174,7 +190,7 @@ def run_crawl(
             crawler = process.create_crawler(args.spider)
         except KeyError as error:
             raise UsageError(f"unknown spider {args.spider!r}") from error
-        process.crawl(crawler, start=",".join(urls))
+        process.crawl(crawler)
         process.start()
     finally:
         if replay:

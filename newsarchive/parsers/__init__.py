@@ -5,8 +5,12 @@ from urllib.parse import urlsplit
 from scrapy.http import TextResponse
 
 from newsarchive.parsers.base import ArticlePage
+from newsarchive.parsers.dedecms import DedecmsArticlePage
+from newsarchive.parsers.empirecms import EmpirecmsArticlePage
 from newsarchive.parsers.generic import GenericArticlePage
+from newsarchive.parsers.phpcms import PhpcmsArticlePage
 from newsarchive.parsers.trs_wcm import TRS_ARTICLE_URL, TrsWcmArticlePage
+from newsarchive.parsers.wordpress import WordpressArticlePage
 from newsarchive.parsers.xunrui import XunruiArticlePage
 
 # Reprint sites known to share the XunRui template (DOMAIN.md §8).
@@ -16,7 +20,18 @@ FAMILY_BY_HOST: dict[str, type[ArticlePage]] = {
     "w.mzdc.org.cn": XunruiArticlePage,
     "w.mzuzx.org.cn": XunruiArticlePage,
 }
-PARSERS = {page.name: page for page in (XunruiArticlePage, TrsWcmArticlePage, GenericArticlePage)}
+PARSERS = {
+    page.name: page
+    for page in (
+        XunruiArticlePage,
+        TrsWcmArticlePage,
+        DedecmsArticlePage,
+        PhpcmsArticlePage,
+        EmpirecmsArticlePage,
+        WordpressArticlePage,
+        GenericArticlePage,
+    )
+}
 
 
 def page_class_for(url: str) -> type[ArticlePage]:

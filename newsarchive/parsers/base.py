@@ -11,6 +11,7 @@ from scrapy.http import TextResponse
 
 from newsarchive.items import Article
 from newsarchive.parsers.charset import REPLACEMENT, charset_conflict, declared_charsets
+from newsarchive.parsers.pagination import continuation_urls
 from newsarchive.parsers.text import clean_text, parse_cn_datetime
 
 # Text of an element without the CSS and scripts some editors leave inside the body.
@@ -134,6 +135,10 @@ class ArticlePage:
 
     def original_url(self) -> str | None:
         return None
+
+    def more_pages(self) -> list[str]:
+        """The URLs of the article's further pages, if it is split over several."""
+        return continuation_urls(self.response)
 
     def absolute_urls(self, sources: list[str]) -> list[str]:
         return [self.response.urljoin(src.strip()) for src in sources if src.strip()]

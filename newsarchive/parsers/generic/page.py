@@ -154,6 +154,7 @@ class GenericArticlePage(ArticlePage):
                 "datePublished",
             ),
             self._json_ld_date(),
+            self.response.xpath("//time[@datetime]/@datetime").get(),  # WordPress and the like
         ]
         metas += [(value, when.machine_time(value)) for value in machine if value]
         chosen = when.best_time(visible_iso, [iso for _, iso in metas], self.response.url)

@@ -1,0 +1,289 @@
+"""The one spider: every reprint site of the site profiles, and the originals they name.
+
+A site's list pages (and its sitemaps and feeds) give its articles; each article is parsed by
+its family's page object, any further pages of it fetched and joined, and its 原文链接
+followed to the government original, on any host. Which sites: NEWSARCHIVE_SITES_FILE and
+NEWSARCHIVE_SITES (names; empty for all), as `newsarchive crawl` sets them.
+"""
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from urllib.parse import urlsplit
+
+import scrapy
+from lxml import etree
+from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap
+from twisted.python.failure import Failure
+
+from newsarchive.crawl.destinations import FOLLOWED_SCHEMES
+from newsarchive.crawl.failures import fetch_failure
+from newsarchive.crawl.signals import page_redirected, report_failure
+from newsarchive.items import Article
+from newsarchive.parsers import page_for
+from newsarchive.sites import DEFAULT_SITES, Site, adhoc_site, choose, load_sites
+from newsarchive.sites.fields import with_fields
+
+STAGE = "newsarchive_stage"  # request meta: "start" for a start page, whose loss fails the run
+MAX_PAGES = 20  # pages of one article joined at most: a pager that never ends is a bug
+
+
+class SitesSpider(scrapy.Spider):
+    """List pages, sitemaps and feeds -> reprints (all their pages) -> each 原文链接 original."""
+
+    name = "sites"
+
+    @classmethod
+    def update_settings(cls, settings) -> None:
+        """Each site's politeness overrides become its download slot's (DOWNLOAD_SLOTS)."""
+        super().update_settings(settings)
+        slots = dict(settings.getdict("DOWNLOAD_SLOTS"))
+        for site in cls.chosen(settings):
+            overrides = {
+                key: value
+                for key, value in (
+                    ("delay", site.download_delay),
+                    ("concurrency", site.concurrency),
+                )
+                if value is not None
+            }
+            for host in site.hosts if overrides else ():
+                slots[host] = overrides
+        settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
+
+    @staticmethod
+    def chosen(settings) -> list[Site]:
+        """The sites of this crawl: start pages given as NEWSARCHIVE_START_URLS (a site of
+        NEWSARCHIVE_START_FAMILY), or those NEWSARCHIVE_SITES names in the sites file ("*":
+        all of them)."""
+        if starts := settings.getlist("NEWSARCHIVE_START_URLS"):
+            return [adhoc_site(starts, settings.get("NEWSARCHIVE_START_FAMILY") or "generic")]
+        names = settings.getlist("NEWSARCHIVE_SITES")
+        if not names:
+            return []
+        path = settings.get("NEWSARCHIVE_SITES_FILE") or DEFAULT_SITES
+        return choose(load_sites(path), [] if names == ["*"] else names, path)
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        self.sites = self.chosen(self.settings)
+        if not self.sites:
+            self.logger.error(
+                "No sites to crawl: set NEWSARCHIVE_SITES (names, or *) or NEWSARCHIVE_START_URLS"
+            )
+        for site in self.sites:
+            for url in site.start_urls:
+                yield self.request(url, self.parse_list, site, meta={STAGE: "start"})
+            for url in site.sitemaps:
+                yield self.request(url, self.parse_sitemap, site, meta={STAGE: "start"})
+            for url in site.feeds:
+                yield self.request(url, self.parse_feed, site, meta={STAGE: "start"})
+
+    def request(self, url: str, callback, site: Site, **options) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.fetch_failed,
+            cb_kwargs={"site": site, **options.pop("cb_kwargs", {})},
+            **options,
+        )
+
+    # Finding articles ---------------------------------------------------------------------
+
+    def parse_list(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
+        """A home or column list page: its article links and its pager's list pages."""
+        if not isinstance(response, HtmlResponse):
+            self.not_html(response)
+            return
+        domains = list(site.hosts)
+        articles = LinkExtractor(
+            allow=site.article_urls or site.family.article_urls, allow_domains=domains
+        )
+        for link in articles.extract_links(response):
+            yield self.request(link.url, self.parse_reprint, site)
+        lists = LinkExtractor(
+            allow=site.list_urls or site.family.list_urls,
+            restrict_css=site.pager or site.family.pager,
+            allow_domains=domains,
+            deny=site.article_urls or site.family.article_urls,
+        )
+        for link in lists.extract_links(response):
+            yield self.request(link.url, self.parse_list, site)
+
+    def _article_urls(self, site: Site, urls: list[str]) -> Iterator[scrapy.Request]:
+        patterns = [re.compile(p) for p in site.article_urls or site.family.article_urls]
+        for url in urls:
+            if site.owns(url) and any(pattern.search(url) for pattern in patterns):
+                yield self.request(url, self.parse_reprint, site)
+
+    def parse_sitemap(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
+        """A sitemap index, a sitemap (gzip too) or a sitemap.txt: the site's articles."""
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+        if response.url.endswith(".txt") or not body.lstrip().startswith(b"<"):
+            urls = [line.strip() for line in body.decode("utf-8", "replace").splitlines()]
+            yield from self._article_urls(site, [url for url in urls if url])
+            return
+        sitemap = Sitemap(body)
+        locations = [entry["loc"] for entry in sitemap if entry.get("loc")]
+        if sitemap.type == "sitemapindex":
+            for url in locations:
+                if site.owns(url):
+                    yield self.request(url, self.parse_sitemap, site)
+        else:
+            yield from self._article_urls(site, locations)
+
+    def parse_feed(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
+        """An RSS or Atom feed: the articles it links."""
+        try:
+            root = etree.fromstring(
+                response.body, etree.XMLParser(resolve_entities=False, no_network=True)
+            )
+        except etree.XMLSyntaxError as error:
+            report_failure(
+                self.crawler,
+                url=response.url,
+                stage="parse",
+                reason="bad_feed",
+                detail=str(error)[:200],
+            )
+            return
+        urls = [text.strip() for text in root.xpath("//item/link/text()")]
+        urls += root.xpath("//*[local-name()='entry']/*[local-name()='link']/@href")
+        yield from self._article_urls(site, urls)
+
+    # Articles -----------------------------------------------------------------------------
+
+    def parse_reprint(self, response: Response, site: Site) -> Iterator:
+        item, more = self.parse_article(response, "reprint", site)
+        if item is not None:
+            yield from self.continued(item, more, site)
+
+    def continued(self, item: Article, more: list[str], site: Site | None) -> Iterator:
+        """The item once all its pages are joined: the next page to fetch, or the item (and,
+        for a reprint, its original's request)."""
+        fetched = set(item.pages or [item.url])
+        more = [url for url in more if url not in fetched]
+        if more and len(fetched) < MAX_PAGES:
+            yield scrapy.Request(
+                more[0],
+                callback=self.parse_continuation,
+                errback=self.continuation_failed,
+                dont_filter=True,
+                cb_kwargs={"item": item, "more": more[1:], "site": site},
+            )
+            return
+        yield item
+        if item.kind == "reprint" and site is not None and site.follow_originals:
+            yield from self.original_of(item)
+
+    def parse_continuation(
+        self, response: Response, item: Article, more: list[str], site: Site | None
+    ) -> Iterator:
+        """Page 2, 3 … of an article: its text joins the first page's."""
+        page, further = self.parse_article(response, item.kind, site, continuation=True)
+        if page is not None:
+            item = replace(
+                item,
+                paragraphs=item.paragraphs + page.paragraphs,
+                images=item.images + page.images,
+                attachments=item.attachments + page.attachments,
+                pages=[*(item.pages or [item.url]), response.url],
+            )
+            more = more + [url for url in further if url not in more]
+        yield from self.continued(item, more, site)
+
+    def continuation_failed(self, failure: Failure) -> Iterator:
+        """A later page that cannot be had: recorded, and the article kept with what came."""
+        self.fetch_failed(failure)
+        kwargs = failure.request.cb_kwargs
+        yield from self.continued(kwargs["item"], kwargs["more"], kwargs["site"])
+
+    def original_of(self, item: Article) -> Iterator[scrapy.Request]:
+        if not item.original_url:
+            return
+        if urlsplit(item.original_url).scheme.lower() not in FOLLOWED_SCHEMES:
+            report_failure(
+                self.crawler,
+                url=item.original_url,
+                stage="link",
+                reason="unsupported_scheme",
+                referer=item.url,
+            )
+            return
+        yield scrapy.Request(
+            item.original_url,
+            callback=self.parse_original,
+            errback=self.fetch_failed,
+            meta={"allow_offsite": True},
+            headers={"Referer": item.url},
+        )
+
+    def parse_original(self, response: Response) -> Iterator:
+        item, more = self.parse_article(response, "original", None)
+        if item is not None:
+            yield from self.continued(item, more, None)
+
+    def parse_article(
+        self, response: Response, kind: str, site: Site | None, continuation: bool = False
+    ) -> tuple[Article | None, list[str]]:
+        """The page's record and the URLs of the article's further pages, or (None, [])
+        after recording why there is no record."""
+        if not continuation and (redirected_from := response.meta.get("redirect_urls")):
+            self.crawler.signals.send_catch_log(
+                page_redirected, urls=redirected_from, url=response.url
+            )
+        if not isinstance(response, HtmlResponse):
+            self.not_html(response)
+            return None, []
+        try:
+            page = page_for(response, kind, site.family.parser if site else None)
+            if not continuation and not page.is_article():  # a later page may have no title
+                report_failure(
+                    self.crawler,
+                    url=response.url,
+                    stage="parse",
+                    reason="not_article",
+                    http_status=response.status,
+                )
+                return None, []
+            item = page.to_item()
+            if site is not None and site.fields:
+                item = with_fields(item, response, site.fields)
+            return item, page.more_pages()
+        except Exception as error:  # a parser bug loses this page, not the run
+            self.logger.exception("Could not parse %s", response.url)
+            report_failure(
+                self.crawler,
+                url=response.url,
+                stage="parse",
+                reason="parse_error",
+                detail=f"{type(error).__name__}: {error}",
+                http_status=response.status,
+            )
+            return None, []
+
+    # Failures -----------------------------------------------------------------------------
+
+    def not_html(self, response: Response) -> None:
+        """A PDF, a Word file or an image where a page was expected: recorded, not parsed."""
+        kind = (response.headers.get(b"Content-Type") or b"unknown").decode("latin-1")
+        if isinstance(response, TextResponse) and not kind.startswith(("text/html", "unknown")):
+            kind = f"{kind} (a text, not a page)"
+        report_failure(
+            self.crawler,
+            url=response.url,
+            stage=response.meta.get(STAGE, "parse"),
+            reason="not_html",
+            detail=f"Content-Type: {kind[:100]}",
+            http_status=response.status,
+        )
+
+    def fetch_failed(self, failure: Failure) -> None:
+        details = fetch_failure(failure)
+        self.logger.info("Could not fetch %s: %s", details["url"], details["reason"])
+        stage = failure.request.meta.get(STAGE, "fetch") if hasattr(failure, "request") else "fetch"
+        report_failure(self.crawler, stage=stage, **details)
