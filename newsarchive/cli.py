@@ -9,7 +9,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from newsarchive.archive import ArchiveError, describe
-from newsarchive.commands import archived, crawl, pages
+from newsarchive.commands import archived, crawl, evaluate, pages
 from newsarchive.commands.common import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
@@ -19,6 +19,7 @@ from newsarchive.commands.common import (
     UserError,
     iso_date,
 )
+from newsarchive.parsers import PARSERS
 from newsarchive.sites import FAMILIES
 
 EPILOG_EXIT = (
@@ -220,6 +221,30 @@ def build_parser() -> argparse.ArgumentParser:
         "and exports write: Article and ReprintCheck.",
     )
     command.set_defaults(run=archived.schema)
+
+    command = sub.add_parser(
+        "eval",
+        parents=[common],
+        help="measure the parsers on an evaluation set of saved pages",
+        description="Parse every NAME.html of DIR and compare its record with NAME.json, the "
+        "record a reader wrote for it; print the share of pages each field is right on (-v: "
+        "which pages miss what).",
+    )
+    command.add_argument("directory", type=Path, help="evaluation set, e.g. samples/eval")
+    command.add_argument(
+        "--parser",
+        choices=sorted(PARSERS),
+        help="parse every page with this parser (default: as `parse` would)",
+    )
+    command.add_argument("--format", choices=["text", "json"], default="text")
+    command.add_argument(
+        "--floors",
+        type=Path,
+        metavar="FILE",
+        help="JSON of the least share each field may score (e.g. samples/eval/floors.json); "
+        "exit 1 naming the fields below it",
+    )
+    command.set_defaults(run=evaluate.eval_set)
 
     command = sub.add_parser(
         "sites",

@@ -88,6 +88,102 @@ HUHHOT_CHROME = (
 )
 
 
+# The four CMS-family reprint sites (samples/README.md, "CMS-family sites").
+DEDECMS_CHROME = (
+    "当前位置",
+    "主页",
+    "点击",
+    "共2页",
+    "上一页",
+    "下一页",
+    "分隔线",
+    "上一篇",
+    "下一篇",
+    "没有了",
+    "收藏",
+    "挑错",
+    "打印",
+    "相关文章",
+    "热点内容",
+    "栏目列表",
+    "原文链接",
+    "责任编辑",
+    "赵玥",
+    "高级搜索",
+    "网站地图",
+    "Powered by",
+    "DedeCMS",
+    "版权所有",
+    "ICP备",
+)
+PHPCMS_CHROME = (
+    "正文",
+    "来源：",
+    "评论：",
+    "点击：",
+    "相关热词搜索",
+    "上一篇",
+    "下一篇",
+    "分享到",
+    "收藏",
+    "打印",
+    "关闭",
+    "延伸阅读",
+    "频道总排行",
+    "本站声明",
+    "原文链接",
+    "注册",
+    "登录",
+    "关于我们",
+    "版权所有",
+    "PHPCMS",
+)
+EMPIRECMS_CHROME = (
+    "欢迎来到",
+    "加入收藏",
+    "现在的位置",
+    "发布时间",
+    "来源：",
+    "作者：",
+    "点击：",
+    "打印本文",
+    "分享到",
+    "顶一下",
+    "上一篇",
+    "下一篇",
+    "没有了",
+    "相关信息",
+    "热门点击",
+    "原文链接",
+    "关于本站",
+    "本站所载文章",
+    "版权所有",
+    "EmpireCMS",
+)
+WORDPRESS_CHROME = (
+    "跳至内容",
+    "菜单",
+    "记录北疆各民族",
+    "发布于",
+    "作者：",
+    "北疆观察",
+    "分类：",
+    "标签：",
+    "文章导航",
+    "上一篇",
+    "下一篇",
+    "发表回复",
+    "电子邮箱",
+    "发表评论",
+    "搜索",
+    "归档",
+    "原文链接",
+    "本站文章多转载自",
+    "版权所有",
+    "由WordPress强力驱动",
+)
+
+
 @dataclass(frozen=True)
 class Check:
     """What the reprint check of a page must conclude: its verdict and exactly these flags."""
@@ -176,6 +272,52 @@ def seed_copy(number: int, site=None, **fields) -> Case:
         "original_url": SEED_ORIGINAL,
     }
     return (site or mzdc)(number, **(defaults | fields))
+
+
+def mzwh(path: str, **fields) -> Case:
+    """A 北疆民族文化网 reprint (DedeCMS, GBK): column 民族动态, its chrome."""
+    return Case(
+        url=f"http://www.mzwh.org.cn{path}",
+        site_name="北疆民族文化网",
+        category="民族动态",
+        not_in_body=DEDECMS_CHROME + fields.pop("not_in_body", ()),
+        **fields,
+    )
+
+
+def zjzx(number: int, **fields) -> Case:
+    """A 宗教资讯网 reprint (PHPCMS v9): column 民族宗教 (catid 9); no 作者 on the page."""
+    return Case(
+        url=f"http://www.zjzx.org.cn/index.php?m=content&c=index&a=show&catid=9&id={number}",
+        site_name="宗教资讯网",
+        category="民族宗教",
+        author=None,
+        not_in_body=PHPCMS_CHROME,
+        **fields,
+    )
+
+
+def mzxx(path: str, **fields) -> Case:
+    """A 北方民族信息网 reprint (EmpireCMS): column 民族要闻 unless the case says otherwise."""
+    return Case(
+        url=f"http://www.mzxx.org.cn{path}",
+        site_name="北方民族信息网",
+        category=fields.pop("category", "民族要闻"),
+        not_in_body=EMPIRECMS_CHROME,
+        **fields,
+    )
+
+
+def bjmzgc(path: str, **fields) -> Case:
+    """A 北疆民族观察 post (WordPress): posted by 北疆观察, times in UTC on the page."""
+    return Case(
+        url=f"http://www.bjmzgc.org.cn{path}",
+        site_name="北疆民族观察",
+        category=fields.pop("category", "民族团结"),
+        author="北疆观察",
+        not_in_body=WORDPRESS_CHROME,
+        **fields,
+    )
 
 
 REPRINTS = [
@@ -595,8 +737,9 @@ ORIGINALS = [
         title="呼和浩特市开展宗教活动场所“法律明白人”培训",
         site_name="呼和浩特市人民政府",
         category="部门动态",
-        published_at="2023-03-15T10:30:00+08:00",
-        published_at_raw="2023-03-15 10:30:00",
+        # The page shows 2023年03月15日 10:30; the seconds are only in its pubdate meta.
+        published_at="2023-03-15T10:30+08:00",
+        published_at_raw="2023年03月15日 10:30",
         source="呼和浩特市民族事务委员会",
         author=None,
         paragraphs=5,
@@ -728,4 +871,208 @@ FALLBACKS = [
     ),
 ]
 
-CASES = REPRINTS + VARIANTS + ORIGINALS + FALLBACKS
+# One small reprint site per CMS family (samples/README.md, "CMS-family sites"); every page a
+# faithful NFKC-folded copy of an original above, 来源 naming the original's publisher.
+BAOTOU_STARTS = "为深入学习贯彻党的二十大精神,进一步提升宗教活动场所依法管理水平,"
+BAOTOU_ENDS = "推动宗教活动场所规范化管理工作常态化、制度化,不断提升宗教工作法治化水平。"
+CHIFENG_STARTS = "近日,赤峰市民委联合市司法局组织“石榴籽”法律服务队"
+CHIFENG_ENDS = "已成为当地民族团结进步创建工作的一张“名片”。"
+XILINGOL_STARTS = "今年以来,锡林郭勒盟坚持以铸牢中华民族共同体意识为主线,"
+XILINGOL_ENDS = "不断提升民族团结进步创建工作的质量和水平。"
+
+FAMILY_REPRINTS = [
+    mzwh(  # page 1 of 2: the seed's first 7 paragraphs; 8th to 13th are on 125_2.html
+        "/a/2023/0219/125.html",
+        title=SEED_TITLE,
+        published_at="2023-02-19T08:36+08:00",
+        published_at_raw="2023-02-19 08:36",
+        source=MW_NAME,
+        author="",  # 作者:佚名
+        paragraphs=7,
+        starts=SEED_STARTS,
+        ends="工作一项一项推进,目标一项一项实现。",
+        not_in_body=("二是压实创建责任", "营造了良好的创建氛围"),  # page 2's text
+        original_url=SEED_ORIGINAL,  # the template's 原文链接 line, on both pages
+        # This page alone lacks the original's last 6 paragraphs. The crawl joins both pages
+        # into one record that is `faithful` with no flags (tests/test_families.py).
+        check=Check("edited", frozenset({"missing_paragraphs"})),
+    ),
+    mzwh(  # 原文链接 as plain text, the body's last line
+        "/a/2023/0223/128.html",
+        title="包头市举办宗教活动场所负责人法治培训班",
+        published_at="2023-02-23T14:52+08:00",
+        published_at_raw="2023-02-23 14:52",
+        source="包头市民族宗教事务局",
+        author="包文静",
+        paragraphs=5,
+        starts=BAOTOU_STARTS,
+        ends=BAOTOU_ENDS,
+        original_url=BAOTOU_ORIGINAL,
+        check=Check("faithful"),
+    ),
+    mzwh(  # linked by its dynamic URL only
+        "/plus/view.php?aid=134",
+        title="锡林郭勒盟推进民族团结进步示范创建提质增效",
+        published_at="2023-03-16T10:20+08:00",
+        published_at_raw="2023-03-16 10:20",
+        source="锡林郭勒盟民委",
+        author="",  # 作者:佚名
+        paragraphs=5,
+        starts=XILINGOL_STARTS,
+        ends=XILINGOL_ENDS,
+        original_url=XILINGOL_ORIGINAL,
+        check=Check("faithful"),
+    ),
+    zjzx(  # a description (.summary) between the info line and the body repeats its start
+        28,
+        title="赤峰市“石榴籽”法律服务队走进社区开展普法宣传",
+        published_at="2023-03-01T09:12:33+08:00",
+        published_at_raw="2023-03-01 09:12:33",
+        source="赤峰市民委",
+        paragraphs=5,
+        starts=CHIFENG_STARTS,
+        ends=CHIFENG_ENDS,
+        original_url=CHIFENG_ORIGINAL,
+        check=Check("faithful"),
+    ),
+    zjzx(
+        33,
+        title="锡林郭勒盟推进民族团结进步示范创建提质增效",
+        published_at="2023-03-16T16:05:47+08:00",
+        published_at_raw="2023-03-16 16:05:47",
+        source=MW_NAME,
+        paragraphs=5,
+        starts=XILINGOL_STARTS,
+        ends=XILINGOL_ENDS,
+        original_url=XILINGOL_ORIGINAL,
+        check=Check("faithful"),
+    ),
+    zjzx(
+        40,
+        title="兴安盟开展“宗教政策法规学习宣传月”活动",
+        published_at="2023-03-22T10:31:09+08:00",
+        published_at_raw="2023-03-22 10:31:09",
+        source="兴安盟民委",
+        paragraphs=4,
+        starts="为进一步增强宗教界人士和信教群众的法治意识,",
+        ends="为建设平安兴安、法治兴安贡献力量。",
+        contains=("如何依法规范开展宗教活动?怎样做好场所安全管理?",),
+        original_url=XINGAN_ORIGINAL,
+        check=Check("faithful"),
+    ),
+    mzxx(
+        "/news/2023-02-18/456.html",
+        title=SEED_TITLE,
+        published_at="2023-02-18T11:26:40+08:00",
+        published_at_raw="2023-02-18 11:26:40",
+        source=MW_NAME,
+        author="",  # 作者：佚名
+        paragraphs=13,
+        starts=SEED_STARTS,
+        ends=SEED_ENDS,
+        contains=("《石榴花开香自远 青城守望一家亲》",),
+        original_url=SEED_ORIGINAL,
+        check=Check("faithful"),
+    ),
+    mzxx(  # linked by its dynamic URL (list page 1 and the sitemap)
+        "/e/action/ShowInfo.php?classid=2&id=457",
+        title="包头市举办宗教活动场所负责人法治培训班",
+        published_at="2023-02-23T09:48:15+08:00",
+        published_at_raw="2023-02-23 09:48:15",
+        source="包头市民族宗教事务局",
+        author="包文静",
+        paragraphs=5,
+        starts=BAOTOU_STARTS,
+        ends=BAOTOU_ENDS,
+        original_url=BAOTOU_ORIGINAL,
+        check=Check("faithful"),
+    ),
+    mzxx(  # column 团结创建, whose list no crawl visits: only sitemap.xml names it
+        "/tuanjie/2023-03-15/458.html",
+        category="团结创建",
+        title="锡林郭勒盟推进民族团结进步示范创建提质增效",
+        published_at="2023-03-15T15:02:37+08:00",
+        published_at_raw="2023-03-15 15:02:37",
+        source="锡林郭勒盟民委",
+        author="",  # 作者： with nothing after it
+        paragraphs=5,
+        starts=XILINGOL_STARTS,
+        ends=XILINGOL_ENDS,
+        original_url=XILINGOL_ORIGINAL,
+        check=Check("faithful"),
+    ),
+    mzxx(
+        "/news/2023-03-17/459.html",
+        title="赤峰市“石榴籽”法律服务队走进社区开展普法宣传",
+        published_at="2023-03-17T08:55:02+08:00",
+        published_at_raw="2023-03-17 08:55:02",
+        source="赤峰市民委",
+        author="",  # 作者：佚名
+        paragraphs=5,
+        starts=CHIFENG_STARTS,
+        ends=CHIFENG_ENDS,
+        original_url=CHIFENG_ORIGINAL,
+        check=Check("faithful"),
+    ),
+    # The posts' times are UTC on the page (`datetime="…+00:00"`, shown as a date only): the
+    # record holds them in China time; the raw value is the datetime they are read from.
+    # Each post ends with （来源：…）, the credit its source is read from, then 原文链接.
+    bjmzgc(
+        "/2023/02/hohhot-sange-jiehe/",
+        title=SEED_TITLE,
+        published_at="2023-02-18T17:30:00+08:00",
+        published_at_raw="2023-02-18T09:30:00+00:00",
+        source=MW_NAME,
+        paragraphs=13,
+        starts=SEED_STARTS,
+        ends=SEED_ENDS,
+        original_url=SEED_ORIGINAL,
+        check=Check("faithful"),
+    ),
+    bjmzgc(  # linked as /?p=88 (category page 1 and the feed)
+        "/?p=88",
+        title="包头市举办宗教活动场所负责人法治培训班",
+        published_at="2023-02-22T10:15:00+08:00",
+        published_at_raw="2023-02-22T02:15:00+00:00",
+        source="包头市民族宗教事务局",
+        paragraphs=5,
+        starts=BAOTOU_STARTS,
+        ends=BAOTOU_ENDS,
+        original_url=BAOTOU_ORIGINAL,
+        check=Check("faithful"),
+    ),
+    bjmzgc(  # two Gutenberg image blocks, each <figure> with its <figcaption>
+        "/2023/02/keerqin-jinshequ/",
+        title="通辽市科尔沁区开展民族团结进步创建进社区活动",
+        published_at="2023-02-26T15:40:00+08:00",
+        published_at_raw="2023-02-26T07:40:00+00:00",
+        source="通辽市民委",
+        # 4: a <figure> (image and <figcaption>) is no text paragraph, as samples/eval/23 has
+        # it; the original's captions are <p>s, which the check sets apart as boilerplate
+        paragraphs=4,
+        starts="2月22日,通辽市科尔沁区民族团结进步创建进社区活动在明仁街道启动。",
+        ends="推动创建工作向基层延伸、向纵深发展。",
+        images=(
+            "http://www.bjmzgc.org.cn/wp-content/uploads/2023/02/keerqin-qidong-1024x683.jpg",
+            "http://www.bjmzgc.org.cn/wp-content/uploads/2023/02/keerqin-yanchu-1024x683.jpg",
+        ),
+        original_url=TONGLIAO_ORIGINAL,
+        check=Check("faithful"),
+    ),
+    bjmzgc(  # category 宗教法治, whose list no crawl visits: only the feed names it
+        "/2023/02/chifeng-shiliuzi-pufa/",
+        category="宗教法治",
+        title="赤峰市“石榴籽”法律服务队走进社区开展普法宣传",
+        published_at="2023-02-28T09:05:00+08:00",
+        published_at_raw="2023-02-28T01:05:00+00:00",
+        source="赤峰市民委",
+        paragraphs=5,
+        starts=CHIFENG_STARTS,
+        ends=CHIFENG_ENDS,
+        original_url=CHIFENG_ORIGINAL,
+        check=Check("faithful"),
+    ),
+]
+
+
+CASES = REPRINTS + VARIANTS + ORIGINALS + FALLBACKS + FAMILY_REPRINTS

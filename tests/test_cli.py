@@ -194,7 +194,7 @@ def test_every_command_reads_the_archive_named_by_the_environment(tmp_path):
     exported = run("export", "--kind", "original", cwd=tmp_path, NEWSARCHIVE_ARCHIVE=str(archive))
     assert len(exported.stdout.splitlines()) == 8, exported.stderr
     checked = run("check", cwd=tmp_path, NEWSARCHIVE_ARCHIVE=str(archive))
-    assert checked.stdout.startswith("Checked 22 reprints"), checked.stderr
+    assert checked.stdout.startswith("Checked 36 reprints"), checked.stderr
     reported = run(
         "report", "-o", str(tmp_path / "r"), cwd=tmp_path, NEWSARCHIVE_ARCHIVE=str(archive)
     )
@@ -296,7 +296,7 @@ def test_export_into_a_missing_folder_creates_it(tmp_path, crawled_archive):
     out = tmp_path / "new" / "folder" / "records.jsonl"
     result = run("export", "--archive", str(crawled_archive), "-o", str(out))
     assert result.returncode == 0, result.stderr
-    assert len(out.read_text("utf-8").splitlines()) == 30
+    assert len(out.read_text("utf-8").splitlines()) == 44
 
 
 def test_export_onto_a_directory_is_a_clear_error(tmp_path, crawled_archive):

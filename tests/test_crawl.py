@@ -13,6 +13,7 @@ import pytest
 from conftest import ROOT
 
 from newsarchive.archive import Archive
+from newsarchive.archive.urls import canonical
 from newsarchive.replay import CHECK_SUFFIX, sample_path
 
 SEED = "http://zjifz.org.cn/show-10595.html"
@@ -24,6 +25,7 @@ MOVED_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202303/t20230327_2283391.html"
 MOVED_ORIGINAL_NOW = "https://mw.nmg.gov.cn/zwdt/msdt/202303/t20230327_2283391.html"
 DYNAMIC = "http://zjifz.org.cn/index.php?c=show&id=10601"  # show-10601 under a second URL
 HOSTILE = "http://w.mzuzx.org.cn/show-30003.html"  # its 原文链接 is javascript:
+MULTIPAGE = "http://www.mzwh.org.cn/a/2023/0219/125.html"  # two pages, one record
 REPRINTS = (
     {
         f"http://zjifz.org.cn/show-{n}.html"
@@ -31,6 +33,28 @@ REPRINTS = (
     }
     | {f"http://w.mzdc.org.cn/show-{n}.html" for n in range(20001, 20007)}  # reprint variants
     | {f"http://w.mzuzx.org.cn/show-{n}.html" for n in range(30001, 30007)}
+    # one site per CMS family (tests/test_families.py): 3 + 3 + 4 + 4 reprints
+    | {
+        "http://www.mzwh.org.cn/a/2023/0219/125.html",  # two pages, one record
+        "http://www.mzwh.org.cn/a/2023/0223/128.html",
+        "http://www.mzwh.org.cn/plus/view.php?aid=134",
+    }
+    | {
+        f"http://www.zjzx.org.cn/index.php?m=content&c=index&a=show&catid=9&id={n}"
+        for n in (28, 33, 40)
+    }
+    | {
+        "http://www.mzxx.org.cn/news/2023-02-18/456.html",
+        "http://www.mzxx.org.cn/e/action/ShowInfo.php?classid=2&id=457",
+        "http://www.mzxx.org.cn/tuanjie/2023-03-15/458.html",  # in the sitemap only
+        "http://www.mzxx.org.cn/news/2023-03-17/459.html",
+    }
+    | {
+        "http://www.bjmzgc.org.cn/2023/02/hohhot-sange-jiehe/",
+        "http://www.bjmzgc.org.cn/?p=88",
+        "http://www.bjmzgc.org.cn/2023/02/keerqin-jinshequ/",
+        "http://www.bjmzgc.org.cn/2023/02/chifeng-shiliuzi-pufa/",  # in the feed only
+    }
 )
 ORIGINALS = {
     SEED_ORIGINAL,
@@ -86,12 +110,12 @@ def db(crawled):
 def test_first_crawl_succeeds_and_summarises(crawled):
     _, first, _, _ = crawled
     assert first.returncode == 0, first.stderr
-    assert "records new        30" in first.stdout
+    assert "records new        44" in first.stdout
     assert "1 under a second URL" in first.stdout
     assert f"http_404             1  {GONE_ORIGINAL}" in first.stdout
     assert "unsupported_scheme   1  javascript:" in first.stdout
     assert "crawling: " in first.stderr  # progress line
-    assert "Checks   13 faithful, 5 edited, 1 unrelated, 3 without an original" in first.stdout
+    assert "Checks   27 faithful, 5 edited, 1 unrelated, 3 without an original" in first.stdout
 
 
 def test_archive_holds_exactly_the_reprints_and_their_originals(crawled):
@@ -133,7 +157,8 @@ def test_article_under_two_urls_is_stored_once_with_an_alias(crawled, db):
 
 def test_pairs_are_linked_and_the_gone_original_is_a_failure_with_its_reprint_kept(crawled, db):
     links = dict(db.execute("SELECT reprint_url, original_url FROM links").fetchall())
-    assert set(links) == REPRINTS - {"http://zjifz.org.cn/show-10603.html"}
+    unlinked = "http://zjifz.org.cn/show-10603.html"
+    assert set(links) == {canonical(url) for url in REPRINTS - {unlinked}}  # keyed canonically
     assert links[SEED] == SEED_ORIGINAL
     failures = [
         dict(row)
@@ -182,7 +207,7 @@ def test_gbk_original_is_decoded_right(crawled):
     original = next(r for r in crawled[3] if r["url"] == GBK_ORIGINAL)
     assert original["encoding"] == "gb18030"
     assert "堃" in original["body"] and "\ufffd" not in original["body"]
-    assert original["published_at"] == "2023-03-15T10:30:00+08:00"
+    assert original["published_at"] == "2023-03-15T10:30+08:00"  # as the page shows it
 
 
 def test_second_crawl_changes_nothing(crawled, db):
@@ -190,9 +215,9 @@ def test_second_crawl_changes_nothing(crawled, db):
     assert second.returncode == 0, second.stderr
     assert "records new        0" in second.stdout
     assert "records changed    0" in second.stdout
-    assert "31 unchanged, 0 under a second URL" in second.stdout  # the alias page too
+    assert "45 unchanged, 0 under a second URL" in second.stdout  # the alias page too
     assert export(archive) == records_after_first
-    assert db.execute("SELECT COUNT(*) FROM versions").fetchone()[0] == 30
+    assert db.execute("SELECT COUNT(*) FROM versions").fetchone()[0] == 44
     assert [row[0] for row in db.execute("SELECT finish_reason FROM runs")] == ["finished"] * 2
 
 
@@ -200,6 +225,9 @@ def test_every_pair_was_checked_during_the_crawl_as_its_sample_expects(crawled):
     checks = {check["reprint_url"]: check for check in export(crawled[0], "--kind", "check")}
     assert set(checks) == REPRINTS
     for url, check in checks.items():
+        if url == MULTIPAGE:  # its snapshot checks page 1 alone; the crawl joins both pages
+            assert (check["verdict"], check["flags"]) == ("faithful", []), url
+            continue
         expected = json.loads(
             sample_path(ROOT / "samples", url)
             .with_name(sample_path(ROOT / "samples", url).name + CHECK_SUFFIX)
@@ -242,7 +270,7 @@ def test_check_command_recomputes_and_report_command_writes_the_pages(crawled, t
     result = newsarchive("check", "--archive", str(archive))
     assert result.returncode == 0, result.stderr
     assert (
-        "Checked 22 reprints: 13 faithful, 5 edited, 1 unrelated, 3 without an original"
+        "Checked 36 reprints: 27 faithful, 5 edited, 1 unrelated, 3 without an original"
         in result.stdout
     )
     after = export(archive, "--kind", "check")
@@ -252,7 +280,7 @@ def test_check_command_recomputes_and_report_command_writes_the_pages(crawled, t
     report = newsarchive("report", "--archive", str(archive), "-o", str(tmp_path / "report"))
     assert report.returncode == 0, report.stderr
     assert (tmp_path / "report/index.html").exists()
-    assert len(list((tmp_path / "report/pairs").glob("*.html"))) == 22
+    assert len(list((tmp_path / "report/pairs").glob("*.html"))) == 36
 
 
 def test_every_exported_record_and_check_validates_against_the_published_schema(crawled):
@@ -261,7 +289,7 @@ def test_every_exported_record_and_check_validates_against_the_published_schema(
     check = fastjsonschema.compile(schemas["ReprintCheck"])
     records = export(crawled[0])
     checks = export(crawled[0], "--kind", "check")
-    assert len(records) == 30 and len(checks) == 22
+    assert len(records) == 44 and len(checks) == 36
     for record in records:
         article(record)
     for entry in checks:

@@ -410,10 +410,10 @@ def test_a_malformed_row_is_named_and_skipped_by_every_reader(tmp_path):
     exported = newsarchive("export", "--archive", str(archive))
     assert exported.returncode == 3
     assert f"skipped records row {broken}" in exported.stderr
-    assert len(exported.stdout.splitlines()) == 29
+    assert len(exported.stdout.splitlines()) == 43
     checked = newsarchive("check", "--archive", str(archive))
     assert checked.returncode == 3 and broken in checked.stderr
-    assert checked.stdout.startswith("Checked 21 reprints")
+    assert checked.stdout.startswith("Checked 35 reprints")
     reported = newsarchive("report", "--archive", str(archive), "-o", str(tmp_path / "r"))
     assert reported.returncode == 3 and (tmp_path / "r/index.html").is_file()
     verified = newsarchive("verify", "--archive", str(archive))
@@ -454,7 +454,7 @@ def test_the_report_is_written_whole_and_loses_pages_of_pairs_that_are_gone(tmp_
     stale.write_text("<html>old</html>")
     assert newsarchive("report", "--archive", str(archive), "-o", str(report)).returncode == 0
     assert not stale.exists()
-    assert len(list((report / "pairs").glob("*.html"))) == 22
+    assert len(list((report / "pairs").glob("*.html"))) == 36
     assert not [p for p in report.rglob("*") if p.name.startswith(".")]  # no temporaries left
 
 

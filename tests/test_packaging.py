@@ -90,7 +90,7 @@ def test_the_installed_copy_crawls_the_samples_from_any_directory(installed, tmp
         check=False,
     )
     assert crawl.returncode == 0, crawl.stderr
-    assert "records new        30" in crawl.stdout
+    assert "records new        44" in crawl.stdout
     assert (tmp_path / "archive/archive.sqlite3").is_file()
 
 

@@ -274,9 +274,12 @@ def test_xunrui_welcome_line_split_over_elements_still_names_the_site():
     assert xunrui(welcome=welcome).site_name() == "甲网"
 
 
-def test_trs_article_title_meta_wins_over_the_visible_heading():
+def test_trs_visible_headline_wins_over_a_differing_article_title_meta():
+    # DOMAIN.md §3: meta is evidence, cross-checked with the visible title. An ArticleTitle
+    # that says something else is a short title the editor typed for lists.
     html = """<html><head><meta name="ArticleTitle" content="会议召开">
     <title>别的_栏目_网站</title></head><body><h1>内蒙古自治区召开会议</h1>
-    <div class="TRS_UEDITOR"><p>正文。</p></div></body></html>"""
+    <div class="TRS_UEDITOR"><p>会议指出，要把铸牢中华民族共同体意识作为主线，抓好各项工作。</p>
+    </div></body></html>"""
     page = page_for(html_page("http://mw.nmg.gov.cn/xw/202302/t20230216_1.html", html))
-    assert page.title() == "会议召开"
+    assert page.title() == "内蒙古自治区召开会议"

@@ -19,6 +19,11 @@ FAMILY_BY_HOST: dict[str, type[ArticlePage]] = {
     "www.zjifz.org.cn": XunruiArticlePage,
     "w.mzdc.org.cn": XunruiArticlePage,
     "w.mzuzx.org.cn": XunruiArticlePage,
+    # One sample site per CMS family (samples/README.md, "CMS-family sites").
+    "www.mzwh.org.cn": DedecmsArticlePage,
+    "www.zjzx.org.cn": PhpcmsArticlePage,
+    "www.mzxx.org.cn": EmpirecmsArticlePage,
+    "www.bjmzgc.org.cn": WordpressArticlePage,
 }
 PARSERS = {
     page.name: page

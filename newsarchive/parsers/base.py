@@ -95,7 +95,13 @@ class ArticlePage:
         return clean_text(self._meta_by_lower_name.get(name.lower()))
 
     def html_title(self) -> str | None:
-        return clean_text(self.response.xpath("//title/text()").get())
+        return self._html_title
+
+    @cached_property
+    def _html_title(self) -> str | None:
+        for element in self.response.selector.root.iter("title"):
+            return clean_text(element.text)
+        return None
 
     def site_name(self) -> str | None:
         return None

@@ -36,17 +36,18 @@ def _page_number(url: str, article: str) -> int | None:
 def continuation_urls(response: TextResponse) -> list[str]:
     """The URLs of the article's other pages after this one, in page order."""
     found: dict[str, int] = {}
-    for script in response.xpath("//script/text()").getall():
-        if match := _CREATE_PAGE.search(script):
+    root = response.selector.root  # lxml directly: a parsel query per link was slow
+    for script in root.iter("script"):
+        if match := _CREATE_PAGE.search(script.text or ""):
             total, current, stem, ext = int(match[1]), int(match[2]), match[3], match[4]
             for index in range(current + 1, min(total, 50)):
                 found[urljoin(response.url, f"{stem}_{index}.{ext}")] = index
     own = _page_number(response.url, response.url) or 0
-    for anchor in response.xpath("//a[@href]"):
-        text = "".join(anchor.xpath(".//text()").getall())
-        if not _PAGE_TEXT.match(text):
+    for anchor in root.iter("a"):
+        href = anchor.get("href")
+        if href is None or not _PAGE_TEXT.match(anchor.text_content()):
             continue
-        url = response.urljoin(anchor.attrib["href"].strip())
+        url = response.urljoin(href.strip())
         number = _page_number(url, response.url)
         if number is not None and number > own and url != response.url:
             found.setdefault(url, number)

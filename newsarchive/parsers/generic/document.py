@@ -6,9 +6,7 @@ Labels are space-justified (`索 引 号`, `文　　号`) and sit in a table ce
 
 import re
 
-from lxml import html
-
-from newsarchive.parsers.generic.tree import visible
+from newsarchive.parsers.text import parse_cn_datetime
 
 # Field names as the record keeps them, and the labels pages use for each.
 LABELS = {
@@ -19,29 +17,23 @@ LABELS = {
     "发布日期": ("发布日期", "发布时间", "公开日期"),
     "主题分类": ("主题分类", "信息分类", "分类"),
     "有效性": ("有效性", "时效", "是否有效"),
-    "名称": ("名称", "标题"),
 }
 _BY_LABEL = {label: field for field, labels in LABELS.items() for label in labels}
 _GAP = re.compile(r"[\s\u3000:：]+")
 
 
-def _texts(root: html.HtmlElement) -> list[str]:
-    texts = []
-    for element in root.iter(
-        "td", "th", "span", "li", "div", "p", "b", "strong", "label", "em", "dt", "dd"
-    ):
-        if not visible(element):
-            continue
-        for text in (element.text, *(child.tail for child in element)):
-            if text and text.strip():
-                texts.append(text.strip())
-    return texts
+def _value(field: str, value: str) -> str | None:
+    """A field's value as the record keeps it: dates as ISO days, an empty one as null."""
+    value = re.sub(r"\s+", " ", value).strip()
+    if field.endswith("日期") and (day := parse_cn_datetime(value)):
+        return day[:10]
+    return value or None
 
 
-def document_table(root: html.HtmlElement) -> dict[str, str] | None:
-    """The table's fields, when the page has one with an 索引号 or a 文号; else None."""
-    found: dict[str, str] = {}
-    texts = _texts(root)
+def document_table(texts: list[str]) -> dict[str, str | None] | None:
+    """The table's fields, read from the page's lines, when it has an 索引号 or a 文号;
+    else None. Every field is there, null when the page does not show it."""
+    found: dict[str, str | None] = {}
     for index, text in enumerate(texts):
         label, *rest = re.split(r"[:：]", text, maxsplit=1)
         value = rest[0] if rest else ""
@@ -51,7 +43,7 @@ def document_table(root: html.HtmlElement) -> dict[str, str] | None:
         value = value.strip() or (texts[index + 1] if index + 1 < len(texts) else "")
         if _BY_LABEL.get(_GAP.sub("", value.split("：")[0].split(":")[0])):
             value = ""  # the next text is another label: this one is empty
-        found[field] = re.sub(r"\s+", " ", value).strip()
+        found[field] = _value(field, value)
     if "索引号" not in found and "文号" not in found:
         return None
-    return found
+    return {field: found.get(field) for field in LABELS}

@@ -1,37 +1,25 @@
-"""The article's title on a page of unknown layout: the visible headline that agrees with
-`<title>`, `og:title` or `ArticleTitle`, else those with the site's name taken off."""
+"""The article's title on a page of unknown layout: the visible headline, the one that agrees
+with `<title>`, `og:title` or `ArticleTitle` or stands right before the body; else those meta
+values, with the site's name taken off `<title>`."""
 
 import re
 
 from lxml import html
 
-from newsarchive.parsers.generic.tree import in_chrome, text_of, visible
+from newsarchive.parsers.generic.tree import Layout, Shown, in_chrome, text_of
+from newsarchive.parsers.text import find_cn_datetime
 
-HEADINGS = (
-    "h1",
-    "h2",
-    "h3",
-    ".title",
-    ".article-title",
-    ".detail-title",
-    ".news_title",
-    ".news-title",
-    ".entry-title",
-    ".tit",
-    ".bt",
-    "#title",
-    ".title_con",
-    ".arti_title",
-    ".xl_title",
-    ".article_title",
-    ".detail_title",
-    ".contitle",
+HEADINGS = ("h1", "h2", "h3")
+# Any element whose class or id names a title: div.h-title, td.title, p.bt, #ArticleTitle …
+_TITLE_NAMED = (
+    "//*[contains(@class,'title') or contains(@class,'Title') or "
+    "contains(@id,'title') or contains(@id,'Title') or contains(@class,'tit') "
+    "or contains(@class,'bt') or contains(@class,'headline')]"
 )
 # 标题_栏目_站名, 标题 - 新华网, 标题|人民网, 标题——某某网: the title is the first part.
 _SUFFIX = re.compile(r"\s*(?:_|\||｜|\s[-–—]\s|--|——|-|–|—)\s*[^_|｜]{2,40}$")
-_SPACE_IN_CJK = re.compile(
-    r"(?<=[\u4e00-\u9fff，。、“”：；！？]) (?=[\u4e00-\u9fff，。、“”：；！？])"
-)
+_INFO = re.compile(r"来源|作者|发布时间|发布日期|点击|浏览|评论")
+_NEAR = 12  # elements between a headline and the body block, at most, to count as "before it"
 
 
 def _key(text: str) -> str:
@@ -48,16 +36,30 @@ def strip_site(title: str | None) -> str | None:
     return stripped.strip() or None
 
 
-def _candidates(root: html.HtmlElement) -> list[tuple[html.HtmlElement, str]]:
+def headline_text(element: html.HtmlElement) -> str:
+    """A headline's text without the info line some templates put inside it
+    (`<h1>标题<span>2023-03-15 来源：…</span></h1>`)."""
+    parts = [element.text or ""]
+    for child in element:
+        child_text = text_of(child)
+        if find_cn_datetime(child_text) or _INFO.search(child_text):
+            break
+        parts += [" " if child.tag == "br" else child_text, child.tail or ""]
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
+
+
+def _candidates(root: html.HtmlElement, shown: Shown) -> list[tuple[html.HtmlElement, str]]:
     found, seen = [], set()
-    for selector in HEADINGS:
-        for element in root.cssselect(selector):
-            if id(element) in seen or not visible(element):
-                continue
-            seen.add(id(element))
-            text = text_of(element)
-            if 4 <= len(text) <= 150:
-                found.append((element, text))
+    elements = [e for tag in HEADINGS for e in root.iter(tag)] + root.xpath(_TITLE_NAMED)
+    for element in elements:
+        if element in seen or not isinstance(element.tag, str) or not shown(element):
+            continue
+        if element.tag in ("html", "body", "title", "meta", "img", "a", "ul", "table"):
+            continue
+        seen.add(element)
+        text = headline_text(element)
+        if 4 <= len(text) <= 150:
+            found.append((element, text))
     return found
 
 
@@ -66,12 +68,15 @@ def title(
     page_title: str | None,
     metas: list[str | None],
     site_names: list[str | None],
+    block: html.HtmlElement | None,
+    layout: Layout,
 ) -> tuple[str | None, html.HtmlElement | None]:
     """(the title, the headline element it was read from, if any)."""
     references = [_key(value) for value in [*metas, page_title] if value]
     sites = {_key(name) for name in site_names if name}
+    block_at, block_end = layout.span(block)
     best, best_score = (None, None), 0.0
-    for order, (element, text) in enumerate(_candidates(root)):
+    for element, text in _candidates(root, layout.visible):
         key = _key(text)
         if not key or key in sites:
             continue
@@ -82,16 +87,16 @@ def title(
             elif key in reference:
                 score += 1
         score += {"h1": 1.0, "h2": 0.5}.get(element.tag, 0.3)
+        at = layout.span(element)[0]
+        inside_block = block_at <= at <= block_end
+        if 0 <= block_at - at <= _NEAR * 4 or (inside_block and at - block_at <= _NEAR):
+            score += 2  # right before the body (or at its top): the article's own headline
         if in_chrome(element):
             score -= 3
-        score -= order * 0.01  # earlier on the page, when all else is equal
-        if score > best_score and (references == [] or score >= 3 or element.tag == "h1"):
+        if score > best_score:
             best, best_score = (text, element), score
     text, element = best
-    if text is None:
+    if text is None or best_score < 2:
         fallback = next((meta for meta in metas if meta), None) or strip_site(page_title)
-        return fallback, None
-    joined = _SPACE_IN_CJK.sub("", text)  # a headline broken over two lines by <br>
-    if any(_key(joined) in reference for reference in references):
-        text = joined
+        return (fallback, None) if fallback or text is None else (text, element)
     return text, element

@@ -28,8 +28,7 @@ _URL_DATES = (
 )
 # Labels of dates that are not the publication: signing, entry into force, updates.
 NOT_PUBLISHED = re.compile(
-    r"(?:成文|印发|实施|施行|生效|有效|废止|更新|修改|截止|报名|开始|结束)"
-    r"(?:日期|时间)?\s*[:：]?\s*$"
+    r"(?:成文|印发|实施|施行|生效|有效|废止|截止|报名|开始|结束)(?:日期|时间)?\s*[:：]?\s*$"
 )
 PUBLISHED_LABEL = re.compile(r"(?:发布|发表|发稿|上传|刊发|更新)?(?:时间|日期)\s*[:：]\s*$")
 
@@ -114,3 +113,17 @@ def best_time(visible: str | None, metas: list[str | None], url: str) -> str | N
     if metas:
         return metas[0]
     return url_date(url)
+
+
+_INFO_LABEL = re.compile(
+    r"(?:发布时间|发布日期|发表时间|时间|日期|来源|作者|点击|浏览|阅读)\s*[:：]"
+)
+
+
+def is_info_line(text: str) -> bool:
+    """Whether a short line is an article's info line (时间 · 来源 · 作者), not its text."""
+    return (
+        len(text) <= 100
+        and bool(_INFO_LABEL.search(text))
+        and (bool(find_cn_datetime(text)) or text.count("：") + text.count(":") >= 2)
+    )
