@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from cssselect import SelectorError
 from parsel import Selector
 
 from newsarchive.sites.families import FAMILIES, Family
@@ -108,6 +109,19 @@ def _patterns(where: str, name: str, value) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _css_list(where: str, name: str, value) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise SiteError(f"{where}: {name}: give a list of CSS selectors")
+    for selector in value:
+        try:
+            Selector(text="<html></html>").css(selector)
+        except (ValueError, SelectorError) as error:
+            raise SiteError(
+                f"{where}: {name}: {selector!r} is not a CSS selector: {error}"
+            ) from None
+    return tuple(value)
+
+
 def _selectors(where: str, value) -> dict[str, str]:
     if not isinstance(value, dict):
         raise SiteError(f'{where}: fields: give a table of field = "css:…" or "xpath:…"')
@@ -126,7 +140,7 @@ def _selectors(where: str, value) -> dict[str, str]:
                 probe.xpath(query)
             else:
                 raise ValueError("start it with css: or xpath:")
-        except ValueError as error:
+        except (ValueError, SelectorError) as error:
             raise SiteError(f"{where}: fields.{name}: {selector!r}: {error}") from None
     return dict(value)
 
@@ -165,7 +179,7 @@ def _site(path: Path, index: int, table: dict) -> Site:
         feeds=_http_urls(where, "feeds", table.get("feeds", [])),
         article_urls=_patterns(where, "article_urls", table.get("article_urls", [])),
         list_urls=_patterns(where, "list_urls", table.get("list_urls", [])),
-        pager=tuple(table.get("pager", ())),
+        pager=_css_list(where, "pager", table.get("pager", [])),
         download_delay=delay,
         concurrency=concurrency,
         follow_originals=table.get("follow_originals", True),
