@@ -31,6 +31,26 @@ STAGE = "newsarchive_stage"  # request meta: "start" for a start page, whose los
 MAX_PAGES = 20  # pages of one article joined at most: a pager that never ends is a bug
 
 
+def join_pages(article: Article, page: Article) -> Article:
+    """An article with its next page joined: the text, images and attachments follow on;
+    a credit or 原文链接 the first pages lack is taken from this one (责任编辑 and 原文链接
+    often close the last page only)."""
+    credits = {
+        name: getattr(page, name)
+        for name in ("source", "author", "editor", "original_url")
+        if not getattr(article, name) and getattr(page, name)
+    }
+    return replace(
+        article,
+        paragraphs=article.paragraphs + page.paragraphs,
+        images=list(dict.fromkeys(article.images + page.images)),
+        attachments=article.attachments
+        + [item for item in page.attachments if item not in article.attachments],
+        pages=[*(article.pages or [article.url]), page.url],
+        **credits,
+    )
+
+
 class SitesSpider(scrapy.Spider):
     """List pages, sitemaps and feeds -> reprints (all their pages) -> each 原文链接 original."""
 
@@ -186,13 +206,7 @@ class SitesSpider(scrapy.Spider):
         """Page 2, 3 … of an article: its text joins the first page's."""
         page, further = self.parse_article(response, item.kind, site, continuation=True)
         if page is not None:
-            item = replace(
-                item,
-                paragraphs=item.paragraphs + page.paragraphs,
-                images=item.images + page.images,
-                attachments=item.attachments + page.attachments,
-                pages=[*(item.pages or [item.url]), response.url],
-            )
+            item = join_pages(item, page)
             more = more + [url for url in further if url not in more]
         yield from self.continued(item, more, site)
 

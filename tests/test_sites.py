@@ -7,12 +7,13 @@ import re
 import sqlite3
 
 import pytest
-from conftest import ROOT, SAMPLES, sample_response
+from conftest import ROOT, SAMPLES, sample_item, sample_response
 from test_cli import run
 
 from newsarchive.parsers import page_for
 from newsarchive.sites import DEFAULT_SITES, FAMILIES, SiteError, adhoc_site, choose, load_sites
 from newsarchive.sites.fields import with_fields
+from newsarchive.spiders.sites import join_pages
 
 GOOD = """
 [[site]]
@@ -187,3 +188,32 @@ def test_crawl_from_a_start_page_reads_it_as_the_family_given(tmp_path):
     exported = run("export", "--archive", str(archive), "--kind", "reprint", cwd=ROOT)
     parsers = {json.loads(line)["parser"] for line in exported.stdout.splitlines()}
     assert parsers == {"empirecms"}
+
+
+def test_a_later_page_adds_its_text_and_the_credits_the_first_page_lacks():
+    first = sample_item(
+        "http://www.mzwh.org.cn/a/2023/0219/125.html",
+        paragraphs=["第一页第一段。", "第一页第二段。"],
+        images=["http://www.mzwh.org.cn/uploads/1.jpg"],
+        source="北疆民族文化网",
+        editor=None,
+        original_url=None,
+    )
+    second = sample_item(
+        "http://www.mzwh.org.cn/a/2023/0219/125_2.html",
+        paragraphs=["第二页一段。"],
+        images=["http://www.mzwh.org.cn/uploads/1.jpg", "http://www.mzwh.org.cn/uploads/2.jpg"],
+        source="别的来源",  # the first page's source stands
+        editor="赵玥",
+        original_url="http://mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html",
+    )
+    joined = join_pages(first, second)
+    assert joined.paragraphs == ["第一页第一段。", "第一页第二段。", "第二页一段。"]
+    assert joined.images == [
+        "http://www.mzwh.org.cn/uploads/1.jpg",
+        "http://www.mzwh.org.cn/uploads/2.jpg",
+    ]
+    assert joined.pages == [first.url, second.url]
+    assert (joined.source, joined.editor) == ("北疆民族文化网", "赵玥")
+    assert joined.original_url == second.original_url
+    assert joined.url == first.url and joined.title == first.title

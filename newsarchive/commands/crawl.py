@@ -1,12 +1,16 @@
 """`newsarchive crawl`: run a spider over its sites, then print the summary and exit status."""
 
 import argparse
+import signal
 import sqlite3
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
@@ -14,6 +18,7 @@ from newsarchive.archive import DATABASE_NAME, Archive, ArchiveError
 from newsarchive.archive.lock import CrawlLock
 from newsarchive.commands.common import (
     EXIT_ERROR,
+    EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_PARTIAL,
     UsageError,
@@ -170,6 +175,8 @@ def crawl(args: argparse.Namespace) -> int:
         )
     if verdicts:
         print(f"Checks   {verdict_line(verdicts)} (`newsarchive report` shows them side by side)")
+    if run["finish_reason"] == "shutdown":
+        print("newsarchive crawl: interrupted; every page stored before is kept", file=sys.stderr)
     return exit_status(run, failures)
 
 
@@ -186,16 +193,45 @@ def run_crawl(args: argparse.Namespace, settings: Settings) -> tuple[Crawler, fl
             settings.set("NEWSARCHIVE_REPLAY_PROXY", replay.proxy_url, priority="cmdline")
             print(f"Replaying {args.replay} through {replay.proxy_url}", file=sys.stderr)
         process = CrawlerProcess(settings)
-        try:
-            crawler = process.create_crawler(args.spider)
-        except KeyError as error:
-            raise UsageError(f"unknown spider {args.spider!r}") from error
-        process.crawl(crawler)
-        process.start()
+        with _interrupt_held(process) as interrupted:
+            try:
+                crawler = process.create_crawler(args.spider)
+            except KeyError as error:
+                raise UsageError(f"unknown spider {args.spider!r}") from error
+            # Ctrl-C after this, while the reactor starts: stop as soon as the engine runs.
+            crawler.signals.connect(
+                lambda: process.stop() if interrupted else None, signal=signals.engine_started
+            )
+            process.crawl(crawler)
+            if interrupted:
+                raise KeyboardInterrupt  # before anything was fetched: nothing to keep
+            process.start()
     finally:
         if replay:
             replay.stop()
     return crawler, time.monotonic() - started
+
+
+@contextmanager
+def _interrupt_held(process: CrawlerProcess) -> Iterator[list[int]]:
+    """Ctrl-C while the crawl starts up, before Scrapy installs its own handler: noted, and
+    turned into Scrapy's graceful stop once the reactor runs. Left to Python, it lands in the
+    middle of an import inside a Deferred, and Twisted prints its traceback."""
+    interrupted: list[int] = []
+
+    def hold(signum: int, _frame) -> None:
+        interrupted.append(signum)
+        # Not `from twisted.internet import reactor`: that would install the default reactor.
+        reactor = sys.modules.get("twisted.internet.reactor")
+        if reactor is not None and reactor.running:
+            reactor.callFromThread(process.stop)
+
+    previous = signal.signal(signal.SIGINT, hold)
+    try:
+        yield interrupted
+    finally:
+        if signal.getsignal(signal.SIGINT) is hold:
+            signal.signal(signal.SIGINT, previous)
 
 
 def archived_results(directory: Path, run_id: int | None) -> tuple[list[dict], dict, dict]:
@@ -210,6 +246,8 @@ def archived_results(directory: Path, run_id: int | None) -> tuple[list[dict], d
 
 
 def exit_status(run: dict, failures: list[dict]) -> int:
+    if run["finish_reason"] == "shutdown":
+        return EXIT_INTERRUPTED
     if run["finish_reason"] != "finished":
         return EXIT_ERROR
     if any(

@@ -12,6 +12,9 @@ from newsarchive.replay.server import ReplayServer
 
 
 def main(argv: list[str]) -> int:
+    # Ctrl-C in a terminal reaches the whole process group; the crawl that started this
+    # server decides when it stops (SIGTERM or stdin closed), so the crawl can end cleanly.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     directory, port = Path(argv[0]), int(argv[1]) if len(argv) > 1 else 0
     try:
         server = ReplayServer(directory, port=port)
@@ -19,7 +22,10 @@ def main(argv: list[str]) -> int:
         print(f"error: {error}", flush=True)
         return 1
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print(server.proxy_url, flush=True)
+    try:
+        print(server.proxy_url, flush=True)
+    except BrokenPipeError:
+        return 0  # the crawl stopped before it read where we serve: nothing to do
     with server:
         sys.stdin.read()  # serve until the parent closes our stdin (or is gone)
     return 0

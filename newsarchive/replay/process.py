@@ -29,6 +29,8 @@ class ReplayProcess:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
+            # Its own session: a terminal's Ctrl-C goes to the crawl, which stops it in turn.
+            start_new_session=True,
         )
         line = self.process.stdout.readline().strip()
         if not line.startswith("http://"):
