@@ -31,6 +31,8 @@ def check_reprint(archive: Archive, reprint_url: str, original: dict | None = No
             )
         )
     )
+    if named and (state := archive.states.get(named)):
+        check["original_state"], check["original_state_since"] = state["state"], state["since"]
     archive.checks.save(check)
     return check
 

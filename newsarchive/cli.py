@@ -18,7 +18,9 @@ from newsarchive.commands.common import (
     UsageError,
     UserError,
     iso_date,
+    utc_time,
 )
+from newsarchive.crawl.incremental import parse_duration
 from newsarchive.parsers import PARSERS
 from newsarchive.sites import FAMILIES
 
@@ -36,6 +38,14 @@ def _version() -> str:
         return version("newsarchive")
     except PackageNotFoundError:  # run from a checkout that was never installed
         return "unknown"
+
+
+def duration(text: str) -> str:
+    try:
+        parse_duration(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,10 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     command.add_argument(
         "--replay",
-        metavar="DIR",
+        metavar="SOURCE",
         type=Path,
-        help="serve DIR (e.g. samples) on 127.0.0.1 and crawl it instead of the "
-        "web; its sites.toml gives the start pages",
+        help="serve SOURCE on 127.0.0.1 and crawl it instead of the web: a samples "
+        "directory (its sites.toml gives the sites), or WARC files (a .warc.gz, or an "
+        "archive's warc/ folder; with --sites FILE)",
     )
     command.add_argument("--archive", metavar="DIR", type=Path, help=ARCHIVE_HELP)
     command.add_argument(
@@ -96,6 +107,31 @@ def build_parser() -> argparse.ArgumentParser:
         choices=sorted(FAMILIES),
         default="generic",
         help="CMS family of the --start pages (default: generic)",
+    )
+    command.add_argument(
+        "--recheck-after",
+        metavar="DURATION",
+        type=duration,
+        help="fetch a known article page again only after this long, e.g. 30d, 12h "
+        "(default: 30d for reprints, 7d for originals; a site's recheck_after wins for its "
+        "reprints); 0 rechecks every page, conditionally",
+    )
+    command.add_argument(
+        "--recheck-originals-after",
+        metavar="DURATION",
+        type=duration,
+        help="the same for originals alone",
+    )
+    command.add_argument(
+        "--refresh",
+        action="store_true",
+        help="fetch every page again, unconditionally, as a first run does",
+    )
+    command.add_argument(
+        "--summary-json",
+        metavar="FILE",
+        type=Path,
+        help="write the run's summary as JSON to FILE too, for a scheduler or an alert",
     )
     command.add_argument("--spider", default="sites", help=argparse.SUPPRESS)
     command.add_argument(
@@ -138,6 +174,25 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         type=iso_date,
         help="only records published on or after this day",
+    )
+    command.add_argument(
+        "--all-versions",
+        action="store_true",
+        help="every version of each record, with version, version_seen_at, version_run and "
+        "version_changes (default: the latest)",
+    )
+    command.add_argument(
+        "--since-run",
+        metavar="N",
+        type=int,
+        help="only records new or changed by run N or a later one (`newsarchive runs`)",
+    )
+    command.add_argument(
+        "--changed-since",
+        metavar="TIME",
+        type=utc_time,
+        help="only records new or changed since this time (YYYY-MM-DD or ISO 8601; UTC "
+        "unless it says its offset)",
     )
     command.add_argument("-o", "--output", metavar="FILE", help="output file (default: stdout)")
     command.set_defaults(run=archived.export)
@@ -262,6 +317,33 @@ def build_parser() -> argparse.ArgumentParser:
     command.set_defaults(run=archived.sites)
 
     command = sub.add_parser(
+        "runs",
+        parents=[common],
+        help="the crawl runs of an archive, or one of them whole",
+        description="List the archive's crawl runs, newest first: when, what started them, how "
+        "they ended, pages fetched, skipped, not modified, records new and changed, failures. "
+        "With N, that run whole: failures by reason, WARC files, quality per site and drops.",
+    )
+    command.add_argument("run_id", nargs="?", type=int, metavar="N", help="one run")
+    command.add_argument("--archive", metavar="DIR", type=Path, help=ARCHIVE_HELP)
+    command.add_argument("--format", choices=["text", "json"], default="text")
+    command.set_defaults(run=archived.runs)
+
+    command = sub.add_parser(
+        "failures",
+        parents=[common],
+        help="the pages a run (or every run) could not archive, with their reasons",
+        description="Every failure recorded: run, URL, stage, reason, HTTP status, detail, the "
+        "page that linked to it.",
+    )
+    command.add_argument(
+        "--run", dest="run_id", type=int, metavar="N", help="only run N (default: every run)"
+    )
+    command.add_argument("--archive", metavar="DIR", type=Path, help=ARCHIVE_HELP)
+    command.add_argument("--format", choices=["text", "json"], default="text")
+    command.set_defaults(run=archived.failures)
+
+    command = sub.add_parser(
         "verify",
         parents=[common],
         help="check the archive's database and every stored record",
@@ -274,11 +356,14 @@ def build_parser() -> argparse.ArgumentParser:
     command = sub.add_parser(
         "replay",
         parents=[common],
-        help="serve a samples directory as an HTTP proxy",
-        description="Serve DIR on 127.0.0.1 as an HTTP proxy in the "
-        "foreground, for scrapy shell, curl -x or a browser. Ctrl-C stops it.",
+        help="serve a samples directory or WARC files as an HTTP proxy",
+        description="Serve SOURCE on 127.0.0.1 as an HTTP proxy in the "
+        "foreground, for scrapy shell, curl -x or a browser: a samples directory, or WARC "
+        "files (each URL's last capture, as received). Ctrl-C stops it.",
     )
-    command.add_argument("directory", type=Path, help="samples directory, e.g. samples")
+    command.add_argument(
+        "directory", type=Path, metavar="SOURCE", help="e.g. samples, or archive/warc"
+    )
     command.add_argument("--port", type=int, default=8087, help="port (default: 8087; 0 = any)")
     command.set_defaults(run=pages.replay)
     return parser

@@ -86,6 +86,10 @@ class Article:
     aliases: list[str] = field(default_factory=list)
     """Other URLs that served the same article (a dynamic URL, a redirect); filled by the
     archive on export, empty as parsed."""
+    capture: dict[str, Any] | None = None
+    """Where the response this record was read from is kept, as received: {file, offset,
+    record_id} of its WARC response record in the archive's warc/ directory; null when it was
+    not captured (parsed from a saved file, or WARC writing off)."""
 
 
 @dataclass(kw_only=True)
@@ -143,6 +147,19 @@ class ReprintCheck:
     """{reprint, original}: captions, credit and editor lines, disclaimers, compared apart."""
     checked_at: str | None = None
     """When the check was computed, ISO 8601 in UTC."""
+    original_state: str | None = field(
+        default=None,
+        metadata={
+            "json_schema_extra": {
+                "enum": ["ok", "moved", "removed", "unreachable", "blocked", None]
+            }
+        },
+    )
+    """What became of the original when it was last asked for: ok, moved (served from another
+    URL), removed (404, 410), unreachable (timeouts, 5xx) or blocked (403, robots.txt); null
+    when it was never asked for. A removed original's last capture is still what is compared."""
+    original_state_since: str | None = None
+    """Since when the original has been in that state (UTC)."""
 
 
 def _schema(item_class: type) -> dict[str, Any]:

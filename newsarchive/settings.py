@@ -40,6 +40,23 @@ NEWSARCHIVE_ALLOWED_DESTINATIONS: list[str] = []
 # Longest wait a Retry-After header (429, 503) gets; a longer one is recorded, not made.
 NEWSARCHIVE_RETRY_AFTER_MAX = 120.0
 
+# Incremental runs (crawl/incremental.py): an article page fetched within its recheck period
+# is skipped; a due one is asked for conditionally. Durations as 30d, 12h, 90m or seconds.
+NEWSARCHIVE_RECHECK_AFTER = "30d"  # reprints (a profile's recheck_after overrides it)
+NEWSARCHIVE_RECHECK_ORIGINALS_AFTER = "7d"  # originals: their state (removed, moved) matters
+NEWSARCHIVE_REFRESH = False  # fetch every page again, unconditionally
+NEWSARCHIVE_STOP_AT_KNOWN = True  # no further list pages past one whose articles are all known
+# What started the run, kept with it: cron, systemd, scrapyd, manual (crawl/quality.py, trigger_of).
+NEWSARCHIVE_TRIGGER = os.environ.get("NEWSARCHIVE_TRIGGER", "")
+NEWSARCHIVE_SCRAPYD_JOB = os.environ.get("SCRAPY_JOB", "")  # scrapyd names its jobs so
+# Monitoring (crawl/quality.py): a site's share of pages with a title, time, body, 原文链接
+# falling this far below its mean over the previous runs is reported, and exits 4.
+NEWSARCHIVE_QUALITY_DROP = 0.2
+NEWSARCHIVE_QUALITY_MIN_PAGES = 5  # fewer pages of a site in a run: too few to judge
+# Share of a run's pages that may fail (for reasons that are not the sites' facts) before the
+# crawl exits 3; 0: any such failure does.
+NEWSARCHIVE_FAILURE_THRESHOLD = 0.0
+
 DOWNLOADER_MIDDLEWARES = {
     # First of all: a request to a refused destination goes no further, not even to robots.txt.
     "newsarchive.crawl.middlewares.DestinationGuardMiddleware": 10,
@@ -55,6 +72,10 @@ DOWNLOADER_MIDDLEWARES = {
     "newsarchive.crawl.redirects.LoopAwareRedirectMiddleware": 600,
     # Before HttpProxyMiddleware (750), so replayed requests look like proxied ones.
     "newsarchive.crawl.middlewares.ReplayProxyMiddleware": 740,
+    # Nearest the downloader: its process_response runs first (highest number first), so the
+    # WARC records hold every response as received, compressed (590) and 3xx (600) included;
+    # above the HTTP cache (900), whose answers never reach the downloader and are not fetches.
+    "newsarchive.crawl.warc.WarcMiddleware": 950,
 }
 
 # Order: complete derived fields, reject broken records, drop what the archive already holds,
@@ -69,6 +90,7 @@ ITEM_PIPELINES = {
 
 EXTENSIONS = {
     "newsarchive.crawl.progress.ProgressExtension": 500,
+    "newsarchive.crawl.quality.QualityMonitor": 510,
 }
 
 FEED_EXPORT_ENCODING = "utf-8"  # Chinese stays readable in feeds, never \u escapes
@@ -85,6 +107,11 @@ NEWSARCHIVE_ARCHIVE = os.environ.get("NEWSARCHIVE_ARCHIVE", "archive")
 # Largest size the archive's database may grow to, in bytes (0: as large as the disk allows);
 # reaching it stops a crawl as a full disk does, with everything stored so far kept.
 NEWSARCHIVE_ARCHIVE_MAX_BYTES = 0
+# Write every fetched response, as received, with its request, to WARC files in the archive's
+# warc/ directory (crawl/warc.py).
+NEWSARCHIVE_WARC_ENABLED = True
+# A WARC file past this many bytes (compressed) is closed and the next record starts a new one.
+NEWSARCHIVE_WARC_MAX_BYTES = 1024 * 1024 * 1024
 # Proxy URL of a running replay server (`newsarchive replay`); empty to fetch from the web.
 NEWSARCHIVE_REPLAY_PROXY = os.environ.get("NEWSARCHIVE_REPLAY_PROXY", "")
 # Check each reprint against its original during the crawl (`newsarchive check` redoes it).

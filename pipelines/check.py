@@ -64,6 +64,14 @@ class CheckPipeline:
         if check is not None:
             self.crawler.stats.inc_value(f"newsarchive/check/{check['verdict'] or 'none'}")
 
+    def open_spider(self) -> None:
+        """Reprints a killed run stored but never checked: checked by this one, at its end
+        if their original does not come first."""
+        try:
+            self.waiting.update(self.archive.checks.unchecked_reprints())
+        except sqlite3.Error as error:
+            archive_failed(self.crawler, error)
+
     def close_spider(self) -> None:
         """Reprints whose original never came: checked as they are."""
         for reprint_url in sorted(self.waiting):

@@ -10,6 +10,7 @@ from scrapy.crawler import Crawler
 from newsarchive.archive import Archive
 from newsarchive.crawl.archive import UNWRITTEN, ArchiveFailed, archive_failed, crawl_archive
 from newsarchive.crawl.drops import DuplicateItem, InvalidItem
+from newsarchive.crawl.quality import trigger_of
 from newsarchive.crawl.signals import page_failed, page_redirected
 from newsarchive.items import Article, record_of
 
@@ -38,7 +39,9 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         try:
-            self.run = self.archive.runs.start(self.crawler.spider.name)
+            self.run = self.archive.runs.start(
+                self.crawler.spider.name, trigger_of(self.crawler.settings)
+            )
         except sqlite3.Error as error:
             archive_failed(self.crawler, error)
             return

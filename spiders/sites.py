@@ -7,8 +7,10 @@ NEWSARCHIVE_SITES (names; empty for all), as `newsarchive crawl` sets them.
 """
 
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
+from functools import cached_property
 from urllib.parse import urlsplit
 
 import scrapy
@@ -19,8 +21,11 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
+from newsarchive.archive import Archive, canonical
+from newsarchive.crawl.archive import archive_failed, crawl_archive
 from newsarchive.crawl.destinations import FOLLOWED_SCHEMES
 from newsarchive.crawl.failures import fetch_failure
+from newsarchive.crawl.incremental import KIND, Recheck, state_of_failure
 from newsarchive.crawl.signals import page_redirected, report_failure
 from newsarchive.items import Article
 from newsarchive.parsers import page_for
@@ -77,15 +82,13 @@ class SitesSpider(scrapy.Spider):
     @staticmethod
     def chosen(settings) -> list[Site]:
         """The sites of this crawl: start pages given as NEWSARCHIVE_START_URLS (a site of
-        NEWSARCHIVE_START_FAMILY), or those NEWSARCHIVE_SITES names in the sites file ("*":
-        all of them)."""
+        NEWSARCHIVE_START_FAMILY), or those NEWSARCHIVE_SITES names in the sites file (none,
+        or "*": all of them)."""
         if starts := settings.getlist("NEWSARCHIVE_START_URLS"):
             return [adhoc_site(starts, settings.get("NEWSARCHIVE_START_FAMILY") or "generic")]
-        names = settings.getlist("NEWSARCHIVE_SITES")
-        if not names:
-            return []
+        names = settings.getlist("NEWSARCHIVE_SITES")  # empty (scrapy crawl, scrapyd): all
         path = settings.get("NEWSARCHIVE_SITES_FILE") or DEFAULT_SITES
-        return choose(load_sites(path), [] if names == ["*"] else names, path)
+        return choose(load_sites(path), [] if names in ([], ["*"]) else names, path)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.sites = self.chosen(self.settings)
@@ -110,6 +113,109 @@ class SitesSpider(scrapy.Spider):
             **options,
         )
 
+    # Incremental runs ---------------------------------------------------------------------
+
+    @cached_property
+    def archive(self) -> Archive:
+        return crawl_archive(self.crawler)
+
+    @cached_property
+    def recheck(self) -> Recheck:
+        return Recheck.from_settings(self.settings)
+
+    @cached_property
+    def last_run_finished(self) -> bool:
+        """Whether the run before this one finished: after one that was killed or stopped,
+        older list pages may hold articles it never reached, so paging goes on to the end."""
+        try:
+            previous = self.archive.runs.before(self.run_id)
+        except sqlite3.Error:
+            return False
+        return previous is not None and previous["finish_reason"] == "finished"
+
+    @property
+    def run_id(self) -> int | None:
+        return self.crawler.stats.get_value("newsarchive/run")
+
+    def article(
+        self, url: str, site: Site | None, kind: str = "reprint", **options
+    ) -> scrapy.Request | None:
+        """The request for an article page, conditional where its server allows; None when
+        the page was fetched lately and is not due for its recheck."""
+        try:
+            plan = self.recheck.plan(
+                self.archive, url, kind, site.recheck_after if site is not None else None
+            )
+        except sqlite3.Error as error:
+            archive_failed(self.crawler, error)
+            return None
+        if not plan.fetch:
+            self.crawler.stats.inc_value(f"newsarchive/incremental/skipped_{kind}")
+            return None
+        meta = {KIND: kind, **options.pop("meta", {})}
+        if plan.headers:
+            meta["handle_httpstatus_list"] = [304]
+        callback = self.parse_reprint if kind == "reprint" else self.parse_original
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.fetch_failed,
+            cb_kwargs={"site": site} if kind == "reprint" else {},
+            headers={**plan.headers, **options.pop("headers", {})},
+            meta=meta,
+            **options,
+        )
+
+    def missing_original(self, reprint_url: str) -> Iterator[scrapy.Request]:
+        """For a known reprint not fetched again: its original, when that is due (never
+        fetched, failed for a passing reason, or up for its recheck)."""
+        try:
+            record = self.archive.records.get(reprint_url)
+        except sqlite3.Error as error:
+            archive_failed(self.crawler, error)
+            return
+        if record and record.get("original_url"):
+            yield from self.original_of_url(record["original_url"], record["url"])
+
+    def remember(self, response: Response) -> None:
+        """What this fetch of an article page learned, for the next run's plan."""
+        kind = response.meta.get(KIND)
+        if kind is None:
+            return
+        headers = response.headers
+        etag, modified = headers.get(b"ETag"), headers.get(b"Last-Modified")
+        first = (response.meta.get("redirect_urls") or [response.url])[0]
+        for url in dict.fromkeys([first, response.url]):  # the URL asked for, and where it led
+            self.write(
+                self.archive.fetches.remember,
+                url,
+                kind,
+                response.status,
+                etag.decode("latin-1") if etag else None,
+                modified.decode("latin-1") if modified else None,
+                self.run_id,
+            )
+        if kind == "original" and response.status in (200, 203, 304):
+            moved = response.url if canonical(response.url) != canonical(first) else None
+            self.write(
+                self.archive.states.set, first, "moved" if moved else "ok", moved, run=self.run_id
+            )
+
+    def write(self, write, *args, **kwargs) -> None:
+        """One archive write from the spider; a refused one stops the crawl (crawl/archive.py)."""
+        try:
+            write(*args, **kwargs)
+        except sqlite3.Error as error:
+            archive_failed(self.crawler, error)
+
+    def not_modified(self, response: Response) -> bool:
+        """A 304: the archived record stands, seen again now."""
+        if response.status != 304:
+            return False
+        self.crawler.stats.inc_value("newsarchive/incremental/not_modified")
+        self.write(self.archive.records.touch, response.url, self.run_id)
+        return True
+
     # Finding articles ---------------------------------------------------------------------
 
     def parse_list(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
@@ -121,8 +227,21 @@ class SitesSpider(scrapy.Spider):
         articles = LinkExtractor(
             allow=site.article_urls or site.family.article_urls, allow_domains=domains
         )
-        for link in articles.extract_links(response):
-            yield self.request(link.url, self.parse_reprint, site)
+        links = articles.extract_links(response)
+        known = 0
+        for link in links:
+            request = self.article(link.url, site)
+            if request is None:
+                known += 1
+                yield from self.missing_original(link.url)
+            else:
+                yield request
+        stop_at_known = self.settings.getbool("NEWSARCHIVE_STOP_AT_KNOWN")
+        if site.stop_at_known is not None:
+            stop_at_known = site.stop_at_known
+        if links and known == len(links) and stop_at_known and self.last_run_finished:
+            self.crawler.stats.inc_value("newsarchive/incremental/pager_stopped")
+            return  # every article here is known: the older list pages hold no new one
         lists = LinkExtractor(
             allow=site.list_urls or site.family.list_urls,
             restrict_css=site.pager or site.family.pager,
@@ -136,7 +255,10 @@ class SitesSpider(scrapy.Spider):
         patterns = [re.compile(p) for p in site.article_urls or site.family.article_urls]
         for url in urls:
             if site.owns(url) and any(pattern.search(url) for pattern in patterns):
-                yield self.request(url, self.parse_reprint, site)
+                if (request := self.article(url, site)) is not None:
+                    yield request
+                else:
+                    yield from self.missing_original(url)
 
     def parse_sitemap(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
         """A sitemap index, a sitemap (gzip too) or a sitemap.txt: the site's articles."""
@@ -178,6 +300,10 @@ class SitesSpider(scrapy.Spider):
     # Articles -----------------------------------------------------------------------------
 
     def parse_reprint(self, response: Response, site: Site) -> Iterator:
+        self.remember(response)
+        if self.not_modified(response):
+            yield from self.missing_original(response.url)
+            return
         item, more = self.parse_article(response, "reprint", site)
         if item is not None:
             yield from self.continued(item, more, site)
@@ -217,26 +343,33 @@ class SitesSpider(scrapy.Spider):
         yield from self.continued(kwargs["item"], kwargs["more"], kwargs["site"])
 
     def original_of(self, item: Article) -> Iterator[scrapy.Request]:
-        if not item.original_url:
-            return
-        if urlsplit(item.original_url).scheme.lower() not in FOLLOWED_SCHEMES:
+        if item.original_url:
+            yield from self.original_of_url(item.original_url, item.url)
+
+    def original_of_url(self, url: str, reprint_url: str) -> Iterator[scrapy.Request]:
+        if urlsplit(url).scheme.lower() not in FOLLOWED_SCHEMES:
             report_failure(
                 self.crawler,
-                url=item.original_url,
+                url=url,
                 stage="link",
                 reason="unsupported_scheme",
-                referer=item.url,
+                referer=reprint_url,
             )
             return
-        yield scrapy.Request(
-            item.original_url,
-            callback=self.parse_original,
-            errback=self.fetch_failed,
+        request = self.article(
+            url,
+            None,
+            "original",
             meta={"allow_offsite": True},
-            headers={"Referer": item.url},
+            headers={"Referer": reprint_url},
         )
+        if request is not None:
+            yield request
 
     def parse_original(self, response: Response) -> Iterator:
+        self.remember(response)
+        if self.not_modified(response):
+            return
         item, more = self.parse_article(response, "original", None)
         if item is not None:
             yield from self.continued(item, more, None)
@@ -265,6 +398,7 @@ class SitesSpider(scrapy.Spider):
                 )
                 return None, []
             item = page.to_item()
+            item.capture = response.meta.get("warc")  # crawl/warc.py: the response as received
             if site is not None and site.fields:
                 item = with_fields(item, response, site.fields)
             return item, page.more_pages()
@@ -299,5 +433,19 @@ class SitesSpider(scrapy.Spider):
     def fetch_failed(self, failure: Failure) -> None:
         details = fetch_failure(failure)
         self.logger.info("Could not fetch %s: %s", details["url"], details["reason"])
-        stage = failure.request.meta.get(STAGE, "fetch") if hasattr(failure, "request") else "fetch"
+        request = getattr(failure, "request", None)
+        stage = request.meta.get(STAGE, "fetch") if request is not None else "fetch"
+        kind = request.meta.get(KIND) if request is not None else None
+        if kind is not None and details["reason"] not in ("refused_address", "cancelled"):
+            self.write(self.archive.fetches.remember, details["url"], kind, details["http_status"])
+            state = state_of_failure(details["reason"])
+            if kind == "original" and state is not None:
+                self.write(
+                    self.archive.states.set,
+                    details["url"],
+                    state,
+                    detail=details["reason"],
+                    run=self.run_id,
+                )
+        # After the state: the checks this failure triggers read it.
         report_failure(self.crawler, stage=stage, **details)

@@ -74,6 +74,8 @@ def test_without_an_original_the_check_says_why_and_keeps_the_reprint_side(
         "paragraphs": [],
         "boilerplate": {"reprint": ["(责任编辑:王芳)"], "original": []},
         "checked_at": "2024-05-01T09:00:00Z",
+        "original_state": None,  # compare() alone knows no history: checking.py adds it
+        "original_state_since": None,
     }
 
 

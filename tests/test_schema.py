@@ -39,6 +39,7 @@ CONTRACT_FIELDS = [
     "charset_conflict",
     "replacement_characters",
     "aliases",
+    "capture",  # added with the WARC captures (issue 9)
 ]
 
 
@@ -70,6 +71,8 @@ CHECK_CONTRACT_FIELDS = [
     "paragraphs",
     "boilerplate",
     "checked_at",
+    "original_state",  # added with the original states over time (issue 9)
+    "original_state_since",
 ]
 
 

@@ -12,9 +12,11 @@ from typing import Any, Self
 from newsarchive.archive.checks import Checks
 from newsarchive.archive.database import DATABASE_NAME, connect
 from newsarchive.archive.errors import ArchiveBusy, ArchiveError
+from newsarchive.archive.fetches import Fetches
 from newsarchive.archive.links import Links
 from newsarchive.archive.records import Records, Stored, fingerprint
 from newsarchive.archive.runs import Runs
+from newsarchive.archive.states import STATES, OriginalStates
 from newsarchive.archive.urls import canonical, preferred
 
 
@@ -41,6 +43,8 @@ class Archive:
         self.records = Records(self.db, self.links, self.skipped)
         self.runs = Runs(self.db)
         self.checks = Checks(self.db, self.skipped)
+        self.fetches = Fetches(self.db)
+        self.states = OriginalStates(self.db)
 
     def close(self) -> None:
         self.db.close()
@@ -94,6 +98,7 @@ def describe(error: BaseException) -> str:
 
 __all__ = [
     "DATABASE_NAME",
+    "STATES",
     "Archive",
     "ArchiveBusy",
     "ArchiveError",

@@ -16,21 +16,54 @@ class Checks:
     def __init__(self, db: sqlite3.Connection, skipped: list[dict[str, str]]):
         self.db, self.skipped = db, skipped
 
-    def save(self, check: dict[str, Any]) -> None:
+    def save(self, check: dict[str, Any]) -> bool:
+        """Store a reprint's check; one that says something new is kept in its history too
+        (True then): a reprint edited, or its original changed or gone, is seen over time."""
+        key = canonical(check["reprint_url"])
+        document = json.dumps(check, ensure_ascii=False)
         with transaction(self.db):
+            row = self.db.execute(
+                "SELECT check_record FROM check_history WHERE reprint_url = ?"
+                " ORDER BY rowid DESC LIMIT 1",
+                (key,),
+            ).fetchone()
+            new = row is None or _said(row["check_record"]) != _said(document)
+            if new:
+                self.db.execute(
+                    "INSERT INTO check_history (reprint_url, verdict, check_record, checked_at)"
+                    " VALUES (?, ?, ?, ?)",
+                    (key, check.get("verdict"), document, check.get("checked_at") or utc_now()),
+                )
             self.db.execute(
                 "INSERT INTO checks (reprint_url, original_url, verdict, check_record, checked_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (reprint_url) DO UPDATE SET"
                 " original_url = excluded.original_url, verdict = excluded.verdict,"
                 " check_record = excluded.check_record, checked_at = excluded.checked_at",
                 (
-                    canonical(check["reprint_url"]),
+                    key,
                     check.get("original_url"),
                     check.get("verdict"),
-                    json.dumps(check, ensure_ascii=False),
+                    document,
                     check.get("checked_at") or utc_now(),
                 ),
             )
+        return new
+
+    def history(self, reprint_url: str) -> list[dict[str, Any]]:
+        """Every check of a reprint that differed from the one before, oldest first."""
+        rows = self.db.execute(
+            "SELECT check_record FROM check_history WHERE reprint_url = ? ORDER BY rowid",
+            (canonical(reprint_url),),
+        )
+        return [json.loads(row["check_record"]) for row in rows]
+
+    def unchecked_reprints(self) -> list[str]:
+        """Stored reprints without a check (a crawl killed between storing and checking)."""
+        rows = self.db.execute(
+            "SELECT url FROM records WHERE kind = 'reprint'"
+            " AND url NOT IN (SELECT reprint_url FROM checks) ORDER BY url"
+        )
+        return [row["url"] for row in rows]
 
     def verdict_counts(self) -> dict[str, int]:
         """How many stored checks have each verdict; `none` counts those without an original."""
@@ -57,3 +90,10 @@ class Checks:
                 )
                 continue
             yield check
+
+
+def _said(document: str) -> str:
+    """A check without the time it was made: what it says."""
+    check = json.loads(document)
+    check.pop("checked_at", None)
+    return json.dumps(check, sort_keys=True, ensure_ascii=False)

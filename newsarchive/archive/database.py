@@ -41,7 +41,29 @@ CREATE TABLE IF NOT EXISTS failures (
     reason TEXT NOT NULL, detail TEXT, http_status INTEGER, referer TEXT, at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS failures_by_url ON failures (url);
+CREATE TABLE IF NOT EXISTS fetches (  -- what the last fetch of each article URL asked for learned
+    url TEXT PRIMARY KEY, kind TEXT, fetched_at TEXT NOT NULL, status INTEGER,
+    etag TEXT, last_modified TEXT, run INTEGER
+);
+CREATE TABLE IF NOT EXISTS original_states (  -- ok, moved, removed, unreachable, blocked
+    url TEXT PRIMARY KEY, state TEXT NOT NULL, since TEXT NOT NULL, checked_at TEXT NOT NULL,
+    final_url TEXT, detail TEXT
+);
+CREATE TABLE IF NOT EXISTS state_changes (
+    url TEXT NOT NULL, state TEXT NOT NULL, at TEXT NOT NULL, run INTEGER, final_url TEXT,
+    detail TEXT
+);
+CREATE INDEX IF NOT EXISTS state_changes_by_url ON state_changes (url);
+CREATE TABLE IF NOT EXISTS check_history (  -- every check that differed from the one before
+    reprint_url TEXT NOT NULL, verdict TEXT, check_record TEXT NOT NULL, checked_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS check_history_by_reprint ON check_history (reprint_url);
 """
+# Columns added since the first release: an archive made before gains them on opening.
+COLUMNS = {
+    "runs": {"trigger": "TEXT"},
+    "versions": {"changes": "TEXT"},
+}
 
 
 def connect(path: Path, max_bytes: int = 0) -> sqlite3.Connection:
@@ -59,10 +81,19 @@ def connect(path: Path, max_bytes: int = 0) -> sqlite3.Connection:
             page_size = db.execute("PRAGMA page_size").fetchone()[0]
             db.execute(f"PRAGMA max_page_count={max(1, max_bytes // page_size)}")
         db.executescript(SCHEMA)
+        _add_columns(db)
     except sqlite3.Error:
         db.close()
         raise
     return db
+
+
+def _add_columns(db: sqlite3.Connection) -> None:
+    for table, columns in COLUMNS.items():
+        have = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
+        for name, kind in columns.items():
+            if name not in have:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
 
 @contextmanager

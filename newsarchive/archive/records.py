@@ -5,6 +5,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any
 
 from newsarchive.archive.database import transaction
@@ -12,13 +13,46 @@ from newsarchive.archive.links import Links
 from newsarchive.archive.urls import canonical, preferred
 from newsarchive.clock import utc_now
 
+# What a fetch says of a page, not what the page says: never a change worth a version.
+NOT_CONTENT = ("url", "fetched_at", "capture", "aliases")
+
 
 def fingerprint(record: dict[str, Any]) -> str:
     """Hash of what a page says (all fields but its URL and fetch time): another title, date,
     source or 原文链接 with the same body is still a change worth a version."""
-    content = {name: value for name, value in record.items() if name not in ("url", "fetched_at")}
+    content = {name: value for name, value in record.items() if name not in NOT_CONTENT}
     encoded = json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return hashlib.sha256(encoded).hexdigest()
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """What changed from one version of a page to the next: the fields, and for the text the
+    paragraphs added, removed and edited (difflib's opcodes over the two lists)."""
+    fields = sorted(
+        name
+        for name in set(before) | set(after)
+        if name not in (*NOT_CONTENT, "body", "content_hash")
+        and before.get(name) != after.get(name)
+    )
+    added = removed = edited = 0
+    matcher = SequenceMatcher(
+        None, before.get("paragraphs") or [], after.get("paragraphs") or [], autojunk=False
+    )
+    for operation, first, last, start, end in matcher.get_opcodes():
+        if operation == "insert":
+            added += end - start
+        elif operation == "delete":
+            removed += last - first
+        elif operation == "replace":
+            edited += min(last - first, end - start)
+            added += max(0, (end - start) - (last - first))
+            removed += max(0, (last - first) - (end - start))
+    return {
+        "fields": fields,
+        "paragraphs_added": added,
+        "paragraphs_removed": removed,
+        "paragraphs_edited": edited,
+    }
 
 
 @dataclass(frozen=True)
@@ -74,23 +108,46 @@ class Records:
             names.update(row["alias"] for row in rows)
         return names
 
-    def all(
-        self, kind: str | None = None, site: str | None = None, since: str | None = None
-    ) -> Iterator[dict[str, Any]]:
-        """Stored records with their `aliases`, oldest publication first, undated last;
-        `since` keeps those published on or after that day."""
+    @staticmethod
+    def _filters(
+        kind: str | None,
+        site: str | None,
+        since: str | None,
+        since_run: int | None,
+        changed_since: str | None,
+    ) -> tuple[str, list[Any]]:
+        """A WHERE clause over records `r` for the export filters."""
         clauses, params = [], []
-        for column, value in (("kind", kind), ("site", site)):
+        for column, value in (("r.kind", kind), ("r.site", site)):
             if value:
                 clauses.append(f"{column} = ?")
                 params.append(value)
         if since:
-            clauses.append("substr(published_at, 1, 10) >= ?")
+            clauses.append("substr(r.published_at, 1, 10) >= ?")
             params.append(since)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        if since_run is not None:  # new or changed by that run or a later one
+            clauses.append("r.url IN (SELECT url FROM versions WHERE run >= ?)")
+            params.append(since_run)
+        if changed_since:
+            clauses.append("r.url IN (SELECT url FROM versions WHERE seen_at >= ?)")
+            params.append(changed_since)
+        return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
+
+    def all(
+        self,
+        kind: str | None = None,
+        site: str | None = None,
+        since: str | None = None,
+        since_run: int | None = None,
+        changed_since: str | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Stored records (the latest version of each) with their `aliases`, oldest
+        publication first, undated last; `since` keeps those published on or after that day,
+        `since_run` and `changed_since` those new or changed since a run or a UTC time."""
+        where, params = self._filters(kind, site, since, since_run, changed_since)
         query = (
-            f"SELECT url, record FROM records {where}"
-            " ORDER BY published_at IS NULL, published_at, url"
+            f"SELECT r.url, r.record FROM records r {where}"
+            " ORDER BY r.published_at IS NULL, r.published_at, r.url"
         )
         aliases = self._aliases_by_url()
         for row in self.db.execute(query, params):
@@ -98,6 +155,38 @@ class Records:
             if record is not None:
                 record["aliases"] = aliases.get(row["url"], [])
                 yield record
+
+    def all_versions(
+        self,
+        kind: str | None = None,
+        site: str | None = None,
+        since: str | None = None,
+        since_run: int | None = None,
+        changed_since: str | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Every version of the records all() gives, oldest first per record, each with its
+        `version`, `version_seen_at`, `version_run` and `version_changes` (null for a first)."""
+        where, params = self._filters(kind, site, since, since_run, changed_since)
+        for clause, value in (("v.run >= ?", since_run), ("v.seen_at >= ?", changed_since)):
+            if value is not None and value != "":
+                where += f" {'AND' if where else 'WHERE'} {clause}"
+                params.append(value)
+        query = (
+            "SELECT v.url, v.version, v.seen_at, v.run, v.changes, v.record FROM versions v"
+            f" JOIN records r ON r.url = v.url {where}"
+            " ORDER BY r.published_at IS NULL, r.published_at, v.url, v.version"
+        )
+        aliases = self._aliases_by_url()
+        for row in self.db.execute(query, params):
+            record = self._loaded(row["url"], row["record"], "versions")
+            if record is None:
+                continue
+            record["aliases"] = aliases.get(row["url"], [])
+            record["version"] = row["version"]
+            record["version_seen_at"] = row["seen_at"]
+            record["version_run"] = row["run"]
+            record["version_changes"] = json.loads(row["changes"]) if row["changes"] else None
+            yield record
 
     def _aliases_by_url(self) -> dict[str, list[str]]:
         by_url: dict[str, list[str]] = {}
@@ -127,6 +216,20 @@ class Records:
         }
         counts["aliases"] = self.db.execute("SELECT COUNT(*) FROM aliases").fetchone()[0]
         return counts
+
+    def last_seen(self, url: str) -> str | None:
+        """When a crawl last saw the record `url` stands for (aliases followed)."""
+        key = self.url_of(url)
+        return self._stored(key, "last_seen_at") if key else None
+
+    def touch(self, url: str, run: int | None = None) -> bool:
+        """The record `url` stands for was seen unchanged (a 304); False if there is none."""
+        key = self.url_of(url)
+        if key is None:
+            return False
+        with transaction(self.db):
+            self._touch(key, utc_now(), run)
+        return True
 
     def _stored(self, key: str, column: str) -> str | None:
         row = self.db.execute(f"SELECT {column} FROM records WHERE url = ?", (key,)).fetchone()
@@ -206,6 +309,9 @@ class Records:
     ):
         self.db.execute("DELETE FROM aliases WHERE alias = ?", (key,))  # now a page of its own
         document = json.dumps(record, ensure_ascii=False)
+        summary = None
+        if not is_new and (before := self.get(key)) is not None:
+            summary = json.dumps(changes(before, record), ensure_ascii=False)
         values = (
             record.get("kind"),
             record.get("site"),
@@ -231,9 +337,9 @@ class Records:
                 values,
             )
         self.db.execute(
-            "INSERT INTO versions (url, version, content_hash, record, seen_at, run)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (key, self._next_version(key), record.get("content_hash"), document, now, run),
+            "INSERT INTO versions (url, version, content_hash, record, seen_at, run, changes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (key, self._next_version(key), record.get("content_hash"), document, now, run, summary),
         )
 
     def _next_version(self, key: str) -> int:

@@ -15,7 +15,7 @@ class Runs:
     def __init__(self, db: sqlite3.Connection):
         self.db = db
 
-    def start(self, spider: str) -> int:
+    def start(self, spider: str, trigger: str | None = None) -> int:
         """A new run; one left unfinished by a crawl that was killed is marked interrupted
         (only one crawl writes at a time, archive/lock.py: an unfinished run is a dead one)."""
         with transaction(self.db):
@@ -24,7 +24,8 @@ class Runs:
                 " AND finish_reason IS NULL"
             )
             cursor = self.db.execute(
-                "INSERT INTO runs (spider, started_at) VALUES (?, ?)", (spider, utc_now())
+                "INSERT INTO runs (spider, started_at, trigger) VALUES (?, ?, ?)",
+                (spider, utc_now(), trigger),
             )
         return int(cursor.lastrowid)
 
@@ -40,8 +41,40 @@ class Runs:
         if row is None:
             return None
         result = dict(row)
-        result["stats"] = json.loads(result["stats"] or "{}")
+        try:
+            result["stats"] = json.loads(result["stats"] or "{}")
+        except ValueError:
+            result["stats"] = {}  # unreadable: the run's row is still shown
         return result
+
+    def all(self) -> list[dict[str, Any]]:
+        """Every run, newest first."""
+        rows = self.db.execute("SELECT id FROM runs ORDER BY id DESC").fetchall()
+        return [run for row in rows if (run := self.get(row["id"])) is not None]
+
+    def recent_quality(self, before: int | None, count: int) -> list[dict[str, dict]]:
+        """The quality figures of the last `count` finished runs before run `before`."""
+        rows = self.db.execute(
+            "SELECT stats FROM runs WHERE finish_reason = 'finished' AND id < ?"
+            " ORDER BY id DESC LIMIT ?",
+            (before if before is not None else 1 << 62, count),
+        )
+        found = []
+        for row in rows:
+            try:
+                quality = json.loads(row["stats"] or "{}").get("newsarchive/quality")
+            except ValueError:
+                continue
+            if isinstance(quality, dict):
+                found.append(quality)
+        return found
+
+    def before(self, run: int | None) -> dict[str, Any] | None:
+        """The run before `run` (before any, for None)."""
+        row = self.db.execute(
+            "SELECT MAX(id) FROM runs WHERE id < ?", (run if run is not None else 1 << 62,)
+        ).fetchone()
+        return self.get(row[0]) if row[0] is not None else None
 
     def last(self) -> dict[str, Any] | None:
         row = self.db.execute("SELECT MAX(id) FROM runs").fetchone()

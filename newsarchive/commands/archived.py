@@ -21,8 +21,9 @@ from newsarchive.commands.common import (
     open_archive,
 )
 from newsarchive.items import article_schema, check_schema
-from newsarchive.output.export import CHECK_FIELDS, write_records
+from newsarchive.output.export import CHECK_FIELDS, EXPORT_FIELDS, VERSION_FIELDS, write_records
 from newsarchive.output.files import atomic_output
+from newsarchive.output.runs import run_document, run_text, runs_table
 from newsarchive.output.terminal import verdict_line
 from newsarchive.sites import DEFAULT_SITES, SiteError, load_sites
 
@@ -40,15 +41,30 @@ def _skipped(command: str, archive: Archive) -> int:
 def export(args: argparse.Namespace) -> int:
     if args.excel and args.format != "csv":
         raise UsageError("--excel applies to --format csv only")
-    if args.kind == "check" and args.since:
-        raise UsageError("--since filters records by publication day, not checks")
+    if args.kind == "check" and (
+        args.since or args.all_versions or args.since_run or args.changed_since
+    ):
+        raise UsageError(
+            "--since, --all-versions, --since-run and --changed-since filter records, not checks"
+        )
     with open_archive(archive_dir(args)) as archive, atomic_output(args.output) as output:
         if args.kind == "check":
             records, fields = archive.checks.all(site=args.site), CHECK_FIELDS
             count = write_records(records, args.format, output, fields=fields, excel=args.excel)
         else:
-            records = archive.records.all(kind=args.kind, site=args.site, since=args.since)
-            count = write_records(records, args.format, output, excel=args.excel)
+            filters = {
+                "kind": args.kind,
+                "site": args.site,
+                "since": args.since,
+                "since_run": args.since_run,
+                "changed_since": args.changed_since,
+            }
+            if args.all_versions:
+                records = archive.records.all_versions(**filters)
+                fields = [*EXPORT_FIELDS, *VERSION_FIELDS]
+            else:
+                records, fields = archive.records.all(**filters), EXPORT_FIELDS
+            count = write_records(records, args.format, output, fields=fields, excel=args.excel)
         status = _skipped("export", archive)
     if args.output not in (None, "-"):
         print(f"Exported {count} records to {args.output}", file=sys.stderr)
@@ -84,6 +100,44 @@ def report(args: argparse.Namespace) -> int:
         status = _skipped("report", archive)
     print(f"Report written: {index}", file=sys.stderr)
     return status
+
+
+def runs(args: argparse.Namespace) -> int:
+    with open_archive(archive_dir(args)) as archive:
+        if args.run_id is not None:
+            run = archive.runs.get(args.run_id)
+            if run is None:
+                raise UserError(f"no run {args.run_id} in {archive.directory}")
+            document = run_document(run, archive.runs.failures(args.run_id))
+            text = run_text(document)
+        else:
+            documents = [run_document(run, archive.runs.failures(run["id"])) for run in
+                         archive.runs.all()]  # fmt: skip
+            document, text = documents, runs_table(documents)
+    if args.format == "json":
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        print(text)
+    return EXIT_OK
+
+
+def failures(args: argparse.Namespace) -> int:
+    with open_archive(archive_dir(args)) as archive:
+        if args.run_id is not None and archive.runs.get(args.run_id) is None:
+            raise UserError(f"no run {args.run_id} in {archive.directory}")
+        found = archive.runs.failures(args.run_id)
+    if args.format == "json":
+        print(json.dumps(found, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for failure in found:
+        status = f" {failure['http_status']}" if failure["http_status"] else ""
+        referer = f" (linked from {failure['referer']})" if failure["referer"] else ""
+        print(f"run {failure['run']}  {failure['stage']:<8} {failure['reason']}{status}  "
+              f"{failure['url']}{referer}")  # fmt: skip
+        if failure["detail"]:
+            print(f"    {failure['detail']}")
+    print(f"{len(found)} failure(s)", file=sys.stderr)
+    return EXIT_OK
 
 
 def verify(args: argparse.Namespace) -> int:

@@ -1,6 +1,7 @@
 """`newsarchive crawl`: run a spider over its sites, then print the summary and exit status."""
 
 import argparse
+import json
 import signal
 import sqlite3
 import sys
@@ -21,14 +22,19 @@ from newsarchive.commands.common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_PARTIAL,
+    EXIT_QUALITY,
     UsageError,
     UserError,
     archive_dir,
 )
 from newsarchive.crawl.archive import ARCHIVE_ERROR, UNWRITTEN
 from newsarchive.crawl.destinations import FOLLOWED_SCHEMES
+from newsarchive.crawl.quality import DROPS
+from newsarchive.output.files import atomic_output
+from newsarchive.output.runs import drop_lines, run_document
 from newsarchive.output.terminal import crawl_summary, verdict_line
 from newsarchive.replay.process import ReplayError, ReplayProcess
+from newsarchive.replay.warc import is_warc_source
 from newsarchive.sites import (
     DEFAULT_SITES,
     SITES_FILE,
@@ -95,6 +101,15 @@ def crawl_settings(args: argparse.Namespace) -> Settings:
         settings.set("DOWNLOAD_DELAY", 0, priority="cmdline")
         settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 8, priority="cmdline")
+    if args.recheck_after is not None:
+        settings.set("NEWSARCHIVE_RECHECK_AFTER", args.recheck_after, priority="cmdline")
+        settings.set("NEWSARCHIVE_RECHECK_ORIGINALS_AFTER", args.recheck_after, priority="cmdline")
+    if args.recheck_originals_after is not None:
+        settings.set(
+            "NEWSARCHIVE_RECHECK_ORIGINALS_AFTER", args.recheck_originals_after, priority="cmdline"
+        )
+    if args.refresh:
+        settings.set("NEWSARCHIVE_REFRESH", True, priority="cmdline")
     defaults = Settings()
     defaults.setmodule("newsarchive.settings", priority="project")
     overrides = assignments(args.set, defaults)
@@ -126,7 +141,9 @@ def choose_sites(args: argparse.Namespace, settings: Settings) -> list[Site]:
         return [adhoc_site(args.start, args.family)]
     replayed = args.replay / SITES_FILE if args.replay else None
     path = args.sites or (replayed if replayed and replayed.exists() else None)
-    every = args.all_sites or (not args.site and path is not None and path == replayed)
+    # WARC files hold no sites file: replaying them, --sites FILE alone means all its sites.
+    warc = args.replay is not None and is_warc_source(args.replay)
+    every = args.all_sites or (not args.site and path is not None and (path == replayed or warc))
     if not args.site and not every:
         raise UsageError(NOTHING_TO_CRAWL)
     path = path or DEFAULT_SITES
@@ -140,7 +157,7 @@ def choose_sites(args: argparse.Namespace, settings: Settings) -> list[Site]:
 
 
 def crawl(args: argparse.Namespace) -> int:
-    if args.replay and not args.replay.is_dir():
+    if args.replay and not (args.replay.is_dir() or is_warc_source(args.replay)):
         raise UserError(f"replay directory not found: {args.replay}")
     settings = crawl_settings(args)
     choose_sites(args, settings)
@@ -177,7 +194,26 @@ def crawl(args: argparse.Namespace) -> int:
         print(f"Checks   {verdict_line(verdicts)} (`newsarchive report` shows them side by side)")
     if run["finish_reason"] == "shutdown":
         print("newsarchive crawl: interrupted; every page stored before is kept", file=sys.stderr)
-    return exit_status(run, failures)
+    for line in drop_lines(stats.get(DROPS, [])):
+        print(line, file=sys.stderr)
+    status = exit_status(
+        run, failures, settings.getfloat("NEWSARCHIVE_FAILURE_THRESHOLD"), stats.get(DROPS)
+    )
+    if args.summary_json:
+        write_summary(args.summary_json, directory, run, failures, status)
+    return status
+
+
+def write_summary(path: Path, directory: Path, run: dict, failures: list[dict], status: int):
+    """The run as JSON for a scheduler: the archive's row of it, counts, quality, exit status."""
+    try:
+        with Archive(directory) as archive:
+            row = archive.runs.get(run["id"]) or {}
+    except (ArchiveError, sqlite3.Error):
+        row = {}
+    document = run_document(row | {"id": run["id"], "stats": run["stats"]}, failures, status)
+    with atomic_output(str(path)) as output:
+        output.write(json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
 
 
 def run_crawl(args: argparse.Namespace, settings: Settings) -> tuple[Crawler, float]:
@@ -245,14 +281,22 @@ def archived_results(directory: Path, run_id: int | None) -> tuple[list[dict], d
         return [], {"aliases": 0, "links": 0}, {}
 
 
-def exit_status(run: dict, failures: list[dict]) -> int:
+def exit_status(
+    run: dict, failures: list[dict], threshold: float = 0.0, drops: list | None = None
+) -> int:
+    """0 done; 3 done but pages failed (beyond `threshold`, a share of the pages fetched) or
+    a start page did; 4 done but a site's pages read worse than in the runs before; 1 not
+    done; 130 interrupted."""
     if run["finish_reason"] == "shutdown":
         return EXIT_INTERRUPTED
     if run["finish_reason"] != "finished":
         return EXIT_ERROR
-    if any(
-        failure["reason"] not in NOT_OUR_FAULT or failure["stage"] == "start"
-        for failure in failures
-    ):
+    if any(failure["stage"] == "start" for failure in failures):
         return EXIT_PARTIAL
+    ours = [failure for failure in failures if failure["reason"] not in NOT_OUR_FAULT]
+    pages = max(1, (run.get("stats") or {}).get("response_received_count", 0))
+    if ours and len(ours) / pages > threshold:
+        return EXIT_PARTIAL
+    if drops:
+        return EXIT_QUALITY
     return EXIT_OK

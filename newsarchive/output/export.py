@@ -12,6 +12,8 @@ from newsarchive.output.tables import CsvExporter, ExcelCsvExporter
 FORMATS = ("jsonl", "json", "csv")
 EXPORT_FIELDS = [field.name for field in fields(Article)]
 CHECK_FIELDS = [field.name for field in fields(ReprintCheck)]
+# `export --all-versions` adds, after a record's fields, which version it is and what changed.
+VERSION_FIELDS = ["version", "version_seen_at", "version_run", "version_changes"]
 
 
 def _exporter(format: str, file: IO[bytes], fields: list[str], excel: bool) -> BaseItemExporter:

@@ -57,6 +57,13 @@ FLAGS = {
     "published_before_original": "早于原文",
 }
 STATUSES = {"kept": "保留", "changed": "改动", "missing": "删去", "added": "新增", "moved": "移位"}
+ORIGINAL_STATES = {
+    "ok": "原文在线",
+    "moved": "原文已迁址",
+    "removed": "原文已删除",
+    "unreachable": "原文暂时无法访问",
+    "blocked": "原文拒绝访问",
+}
 ORIGINAL_STATUSES = {
     "available": "已取得",
     "unavailable": "取不到",
@@ -197,6 +204,7 @@ def _environment() -> Environment:
         FLAGS=FLAGS,
         STATUSES=STATUSES,
         ORIGINAL_STATUSES=ORIGINAL_STATUSES,
+        ORIGINAL_STATES=ORIGINAL_STATES,
     )
     return env
 

@@ -36,6 +36,10 @@ def crawl_summary(
             f"  duplicates         {stats.get('newsarchive/dedupe/unchanged', 0)} unchanged, "
             f"{aliases} under a second URL"
         ),
+        (
+            f"  pages skipped      {skipped(stats)} known, not due for a recheck; "
+            f"{stats.get('newsarchive/incremental/not_modified', 0)} not modified (304)"
+        ),
         f"  failures           {len(failures)}",
     ]
     for reason, count in sorted(Counter(f["reason"] for f in failures).items()):
@@ -47,6 +51,13 @@ def crawl_summary(
         f"{counts['links']} reprint→original links"
     )
     return "\n".join(lines)
+
+
+def skipped(stats: dict) -> int:
+    """Article pages a run did not fetch because it had them lately (crawl/incremental.py)."""
+    return sum(
+        stats.get(f"newsarchive/incremental/skipped_{kind}", 0) for kind in ("reprint", "original")
+    )
 
 
 def _percent(value: float | None) -> str:

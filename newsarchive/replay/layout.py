@@ -51,6 +51,13 @@ def sample_url(page: Path) -> str | None:
     return None
 
 
+def has_samples_layout(root: Path) -> bool:
+    """Whether `root` is a directory of pages stored by host (`HOST/PATH`)."""
+    return root.is_dir() and any(
+        child.is_dir() and _HOST_NAME.match(child.name) for child in root.iterdir()
+    )
+
+
 def stored_headers(page: Path) -> tuple[int, dict[str, str]]:
     """Status and headers recorded for a page, or 200 with a content type guessed from its name."""
     sidecar = page.with_name(page.name + HEADERS_SUFFIX)

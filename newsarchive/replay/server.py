@@ -3,7 +3,8 @@
 A crawl sends each request for `http://HOST/PATH` to this server (https:// ones through a
 CONNECT tunnel with a self-signed certificate), which answers with the bytes stored at
 `DIR/HOST/PATH` and the headers of the `.headers.json` beside them, so records keep their real
-URLs. Anything not stored answers 404, as a vanished page would.
+URLs. Anything not stored answers 404, as a vanished page would. A WARC file, or a folder of
+them, is served the same way: each URL's last captured response (warc.py).
 The standard library server suffices: it only reads files, and Twisted's would tie it to a
 reactor that the crawl owns.
 """
@@ -18,6 +19,7 @@ from typing import Self
 
 from newsarchive.replay import tls
 from newsarchive.replay.layout import SIDECAR_SUFFIXES, sample_path, stored_headers
+from newsarchive.replay.warc import Served, WarcIndex, is_warc_source, warc_files
 
 logger = logging.getLogger(__name__)
 
@@ -61,17 +63,16 @@ class ReplayHandler(BaseHTTPRequestHandler):
             url = f"https://{self.tunnel_host}{self.path}"
         else:
             url = self.path if "://" in self.path else "http:/" + self.path
-        page = sample_path(self.server.root, url)
-        if page is None or not page.is_file() or page.name.endswith(SIDECAR_SUFFIXES):
+        found = self.server.lookup(url)
+        if found is None:
             self._send(
                 404,
-                {"Content-Type": "text/html; charset=utf-8"},
+                [("Content-Type", "text/html; charset=utf-8")],
                 b"<html><body><h1>404 Not Found</h1></body></html>",
                 send_body,
             )
             return
-        status, headers = stored_headers(page)
-        self._send(status, headers, page.read_bytes(), send_body)
+        self._send(*found, send_body)
 
     def setup(self) -> None:
         super().setup()
@@ -79,9 +80,11 @@ class ReplayHandler(BaseHTTPRequestHandler):
         # ACK (Nagle's algorithm): the crawl would measure this server, not itself.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
-    def _send(self, status: int, headers: dict[str, str], body: bytes, send_body: bool) -> None:
+    def _send(
+        self, status: int, headers: list[tuple[str, str]], body: bytes, send_body: bool
+    ) -> None:
         self.send_response_only(status)
-        for name, value in headers.items():
+        for name, value in headers:
             if name.lower() not in ("content-length", "transfer-encoding", "connection"):
                 self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
@@ -94,18 +97,33 @@ class ReplayHandler(BaseHTTPRequestHandler):
 
 
 class ReplayServer(ThreadingHTTPServer):
-    """The replay proxy; `with ReplayServer(root) as server:` serves in a background thread."""
+    """The replay proxy; `with ReplayServer(root) as server:` serves in a background thread.
+
+    `root` is a samples directory, or a WARC file or folder of WARC files (`warc` is then
+    their index).
+    """
 
     daemon_threads = True
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0):
         self.root = Path(root).resolve()
-        if not self.root.is_dir():
+        self.warc = WarcIndex(warc_files(self.root)) if is_warc_source(self.root) else None
+        if self.warc is None and not self.root.is_dir():
             raise FileNotFoundError(f"replay directory not found: {root}")
         super().__init__((host, port), ReplayHandler)
         self._thread: threading.Thread | None = None
         self._tls_contexts: dict[str, ssl.SSLContext] = {}
         self._tls_lock = threading.Lock()
+
+    def lookup(self, url: str) -> Served | None:
+        """Status, headers and body stored for `url`, or None when nothing is."""
+        if self.warc is not None:
+            return self.warc.serve(url)
+        page = sample_path(self.root, url)
+        if page is None or not page.is_file() or page.name.endswith(SIDECAR_SUFFIXES):
+            return None
+        status, headers = stored_headers(page)
+        return status, list(headers.items()), page.read_bytes()
 
     def tls_context(self, host: str) -> ssl.SSLContext:
         """One certificate per host, made on first use: most samples are http://."""

@@ -13,6 +13,8 @@
     download_delay = 2.0                        # politeness, instead of the settings'
     concurrency = 1
     follow_originals = true                     # fetch each reprint's 原文链接 (default)
+    recheck_after = "30d"                       # refetch a known reprint after this long
+    stop_at_known = true                        # no further list pages past one all known
 
     [site.fields]                               # a field read by selector, not the parser
     title = "css:h1.title::text"
@@ -30,6 +32,7 @@ from urllib.parse import urlsplit
 from cssselect import SelectorError
 from parsel import Selector
 
+from newsarchive.crawl.incremental import parse_duration
 from newsarchive.sites.families import FAMILIES, Family
 
 FIELDS = (
@@ -56,6 +59,8 @@ _KEYS = {
     "download_delay",
     "concurrency",
     "follow_originals",
+    "recheck_after",
+    "stop_at_known",
     "fields",
 }
 
@@ -78,6 +83,8 @@ class Site:
     download_delay: float | None = None
     concurrency: int | None = None
     follow_originals: bool = True
+    recheck_after: float | None = None  # seconds; None: NEWSARCHIVE_RECHECK_AFTER
+    stop_at_known: bool | None = None  # None: NEWSARCHIVE_STOP_AT_KNOWN
     fields: dict[str, str] = field(default_factory=dict)
 
     def owns(self, url: str) -> bool:
@@ -168,8 +175,15 @@ def _site(path: Path, index: int, table: dict) -> Site:
         raise SiteError(f"{where}: download_delay: give seconds, 0 or more")
     if concurrency is not None and (not isinstance(concurrency, int) or concurrency < 1):
         raise SiteError(f"{where}: concurrency: give a whole number, 1 or more")
-    if not isinstance(table.get("follow_originals", True), bool):
-        raise SiteError(f"{where}: follow_originals: give true or false")
+    for flag in ("follow_originals", "stop_at_known"):
+        if not isinstance(table.get(flag, True), bool):
+            raise SiteError(f"{where}: {flag}: give true or false")
+    recheck = table.get("recheck_after")
+    if recheck is not None:
+        try:
+            recheck = parse_duration(recheck)
+        except ValueError as error:
+            raise SiteError(f"{where}: recheck_after: {error}") from None
     return Site(
         name=name.strip(),
         family=family,
@@ -183,13 +197,16 @@ def _site(path: Path, index: int, table: dict) -> Site:
         download_delay=delay,
         concurrency=concurrency,
         follow_originals=table.get("follow_originals", True),
+        recheck_after=recheck,
+        stop_at_known=table.get("stop_at_known"),
         fields=_selectors(where, table.get("fields", {})),
     )
 
 
 def load_sites(path: Path) -> list[Site]:
-    """Every profile in a sites file, checked; SiteError names what is wrong."""
-    path = Path(path)
+    """Every profile in a sites file, checked; SiteError names what is wrong. `path` may be
+    a package resource (the default sites, inside a zipped egg too)."""
+    path = Path(path) if isinstance(path, str) else path
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
