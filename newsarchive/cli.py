@@ -317,6 +317,20 @@ def build_parser() -> argparse.ArgumentParser:
     command.set_defaults(run=archived.sites)
 
     command = sub.add_parser(
+        "reparse",
+        parents=[common],
+        help="rebuild the records and checks from the archive's WARC captures, fetching nothing",
+        description="Read every stored record again from the response its crawl captured (the "
+        "archive's warc/, or --warc), with today's parsers: a record they read differently "
+        "becomes a new version; then every check is made again. Nothing is fetched.",
+    )
+    command.add_argument("--archive", metavar="DIR", type=Path, help=ARCHIVE_HELP)
+    command.add_argument(
+        "--warc", metavar="PATH", type=Path, help="WARC file or folder (default: DIR/warc)"
+    )
+    command.set_defaults(run=archived.reparse_archive)
+
+    command = sub.add_parser(
         "runs",
         parents=[common],
         help="the crawl runs of an archive, or one of them whole",

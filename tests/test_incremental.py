@@ -6,6 +6,7 @@ What each run must find is said by the edits made here, not by what the code pri
 
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -211,3 +212,56 @@ def test_a_crawl_killed_and_rerun_ends_with_the_records_of_an_uninterrupted_one(
     with sqlite3.connect(database) as db:
         reasons = [row[0] for row in db.execute("SELECT finish_reason FROM runs ORDER BY id")]
     assert reasons == ["interrupted", "finished"]
+
+
+def test_a_recheck_of_unchanged_pages_costs_a_304_each_and_stores_nothing(tmp_path):
+    archive = tmp_path / "archive"
+    assert crawl(SAMPLES, archive).returncode == 0
+    second = crawl(SAMPLES, archive, "--recheck-after", "0")
+    assert second.returncode == 0, second.stderr
+    counts = json.loads((tmp_path / "summary-1.json").read_text("utf-8"))["counts"]
+    with sqlite3.connect(archive / "archive.sqlite3") as db:
+        records = db.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+        aliases = db.execute("SELECT COUNT(*) FROM aliases").fetchone()[0]
+        versions = db.execute("SELECT COUNT(*) FROM versions").fetchone()[0]
+    # Every archived page, and the page serving one under a second URL, is asked for with its
+    # ETag and answered 304; the original that is gone is asked for plainly and is still 404.
+    assert counts["not_modified"] >= records
+    assert counts["not_modified"] <= records + aliases
+    assert (counts["new"], counts["changed"], counts["skipped"]) == (0, 0, 0)
+    assert versions == records  # one version each: nothing was stored again
+    assert counts["failed_by_reason"].get("http_404") == 1
+
+
+def test_a_site_whose_template_changed_is_a_quality_drop_and_exit_4(tmp_path):
+    web, archive = tmp_path / "web", tmp_path / "archive"
+    shutil.copytree(SAMPLES, web, ignore=shutil.ignore_patterns("eval*"))
+    assert crawl(web, archive).returncode == 0
+    # The site's new template shows no publication time on its article pages any more.
+    changed = 0
+    for page in (web / "zjifz.org.cn").glob("show-*.html"):
+        html = page.read_bytes()
+        edited = re.sub(rb"20\d\d-\d\d-\d\d \d\d:\d\d(:\d\d)?", b"", html)
+        if edited != html:
+            page.write_bytes(edited)
+            changed += 1
+    assert changed >= 5
+    result = crawl(web, archive, "--recheck-after", "0")
+    assert result.returncode == 4, result.stderr
+    assert "Quality drop: zjifz.org.cn: time 100% → 0%" in result.stderr
+    drops = json.loads((tmp_path / "summary-1.json").read_text("utf-8"))["quality_drops"]
+    assert {"site": "zjifz.org.cn", "field": "time", "before": 1.0, "now": 0.0} in drops
+    shown = run("runs", "2", "--archive", str(archive))
+    assert "Quality drop: zjifz.org.cn: time" in shown.stdout
+
+
+def test_failures_beyond_the_threshold_exit_3_and_within_it_0(tmp_path):
+    web, archive = tmp_path / "web", tmp_path / "archive"
+    shutil.copytree(SAMPLES, web, ignore=shutil.ignore_patterns("eval*"))
+    page = web / "zjifz.org.cn/show-10598.html"
+    page.with_name(page.name + ".headers.json").write_text('{"status": 500}')
+    failing = crawl(web, archive)
+    assert failing.returncode == 3, failing.stderr
+    assert "http_500" in failing.stdout
+    tolerant = crawl(web, tmp_path / "other", "-s", "NEWSARCHIVE_FAILURE_THRESHOLD=0.05")
+    assert tolerant.returncode == 0, tolerant.stderr  # 1 page in about 70 is under 5%

@@ -9,6 +9,7 @@ import json
 import sys
 
 from newsarchive.archive import Archive
+from newsarchive.archive.lock import CrawlLock
 from newsarchive.archive.verify import problems
 from newsarchive.checking import check_all
 from newsarchive.commands.common import (
@@ -100,6 +101,32 @@ def report(args: argparse.Namespace) -> int:
         status = _skipped("report", archive)
     print(f"Report written: {index}", file=sys.stderr)
     return status
+
+
+def reparse_archive(args: argparse.Namespace) -> int:
+    from newsarchive.reparse import reparse, sources_of  # Scrapy only when it is wanted
+
+    directory = archive_dir(args)
+    with open_archive(directory) as archive:
+        sources = sources_of(archive, args.warc)
+        if not sources:
+            raise UserError(f"no WARC files in {args.warc or directory / 'warc'}")
+        lock = CrawlLock.acquire(directory, "newsarchive reparse")
+        try:
+            result = reparse(archive, sources)
+        finally:
+            lock.release()
+        status = _skipped("reparse", archive)
+    outcomes = result.outcomes
+    print(
+        f"Reparsed {sum(outcomes.values())} records from {len(sources)} WARC file(s): "
+        f"{outcomes['unchanged']} unchanged, {outcomes['changed']} changed (a new version), "
+        f"{outcomes['not_captured']} without a capture"
+    )
+    print(f"Checked {result.verdicts.total()} reprints: {verdict_line(result.verdicts)}")
+    for problem in result.problems:
+        print(f"  not rebuilt: {problem['url']}: {problem['problem']}", file=sys.stderr)
+    return EXIT_PARTIAL if result.problems else status
 
 
 def runs(args: argparse.Namespace) -> int:

@@ -183,6 +183,11 @@ def crawl(args: argparse.Namespace) -> int:
     }
     failures, counts, verdicts = archived_results(directory, run["id"])
     failures += stats.get(UNWRITTEN, [])
+    status = exit_status(
+        run, failures, settings.getfloat("NEWSARCHIVE_FAILURE_THRESHOLD"), stats.get(DROPS)
+    )
+    if args.summary_json:  # first: a summary piped to `head` must not lose the file
+        write_summary(args.summary_json, directory, run, failures, status)
     print(crawl_summary(run, failures, counts, directory / DATABASE_NAME, seconds))
     if stats.get(ARCHIVE_ERROR):
         print(
@@ -196,11 +201,6 @@ def crawl(args: argparse.Namespace) -> int:
         print("newsarchive crawl: interrupted; every page stored before is kept", file=sys.stderr)
     for line in drop_lines(stats.get(DROPS, [])):
         print(line, file=sys.stderr)
-    status = exit_status(
-        run, failures, settings.getfloat("NEWSARCHIVE_FAILURE_THRESHOLD"), stats.get(DROPS)
-    )
-    if args.summary_json:
-        write_summary(args.summary_json, directory, run, failures, status)
     return status
 
 

@@ -45,6 +45,12 @@ def crawl_summary(
     for reason, count in sorted(Counter(f["reason"] for f in failures).items()):
         examples = [f["url"] for f in failures if f["reason"] == reason][:3]
         lines.append(f"    {reason:<20} {count}  {' '.join(examples)}")
+    warc = stats.get("newsarchive/warc/files") or {}
+    if warc:
+        size = sum(warc.values())
+        lines.append(
+            f"  WARC               {len(warc)} file(s), {size / 1e6:.1f} MB: {' '.join(warc)}"
+        )
     lines.append(
         f"Archive {database}: {counts.get('reprint', 0)} reprints, "
         f"{counts.get('original', 0)} originals, {counts['aliases']} aliases, "

@@ -9,10 +9,12 @@ The standard library server suffices: it only reads files, and Twisted's would t
 reactor that the crawl owns.
 """
 
+import hashlib
 import logging
 import socket
 import ssl
 import threading
+from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Self
@@ -22,6 +24,30 @@ from newsarchive.replay.layout import SIDECAR_SUFFIXES, sample_path, stored_head
 from newsarchive.replay.warc import Served, WarcIndex, is_warc_source, warc_files
 
 logger = logging.getLogger(__name__)
+
+
+_KEPT_ON_304 = ("etag", "last-modified", "cache-control", "expires", "date", "vary")
+
+
+def _validated(
+    headers: list[tuple[str, str]], body: bytes, request
+) -> tuple[list[tuple[str, str]], bool]:
+    """The page's headers with an ETag (a static file server's, from its bytes, when none was
+    recorded), and whether the request's If-None-Match or If-Modified-Since says the client
+    has it already: the conditional requests of an incremental crawl, answered as nginx does."""
+    names = {name.lower(): value for name, value in headers}
+    if "etag" not in names:
+        names["etag"] = f'"{hashlib.sha1(body).hexdigest()[:16]}"'
+        headers = [*headers, ("ETag", names["etag"])]
+    if (tags := request.get("If-None-Match")) is not None:
+        return headers, tags.strip() == "*" or names["etag"] in [t.strip() for t in tags.split(",")]
+    since, modified = request.get("If-Modified-Since"), names.get("last-modified")
+    if since and modified:
+        try:
+            return headers, parsedate_to_datetime(modified) <= parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return headers, False
+    return headers, False
 
 
 class ReplayHandler(BaseHTTPRequestHandler):
@@ -72,7 +98,13 @@ class ReplayHandler(BaseHTTPRequestHandler):
                 send_body,
             )
             return
-        self._send(*found, send_body)
+        status, headers, body = found
+        if status == 200:
+            headers, not_modified = _validated(headers, body, self.headers)
+            if not_modified:
+                self._send(304, [h for h in headers if h[0].lower() in _KEPT_ON_304], b"", False)
+                return
+        self._send(status, headers, body, send_body)
 
     def setup(self) -> None:
         super().setup()
