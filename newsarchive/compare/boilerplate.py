@@ -5,7 +5,8 @@ not an edited text (DOMAIN.md §6 step 1).
 """
 
 import re
-import unicodedata
+
+from newsarchive.compare.fold import fold
 
 _LONGEST = 100  # a longer paragraph is article text whatever it starts with
 _BOILERPLATE = re.compile(
@@ -19,7 +20,9 @@ _BOILERPLATE = re.compile(
 
 
 def is_boilerplate(paragraph: str) -> bool:
-    text = unicodedata.normalize("NFKC", paragraph).strip()
+    if len(paragraph) > 2 * _LONGEST:
+        return False  # folding never halves a text: no need to make its copy
+    text = fold(paragraph)  # NFKC and one form per bracket; cached for the alignment after
     return len(text) <= _LONGEST and bool(_BOILERPLATE.search(text))
 
 
