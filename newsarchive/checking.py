@@ -9,12 +9,15 @@ from newsarchive.clock import utc_now
 from newsarchive.compare import compare
 
 
-def check_reprint(archive: Archive, reprint_url: str, original: dict | None = None) -> dict | None:
+def check_reprint(
+    archive: Archive, reprint_url: str, original: dict | None = None, reprint: dict | None = None
+) -> dict | None:
     """Compare a stored reprint with its original as the archive has it; store the check.
 
-    `original` is that original's record when the caller has it in hand.
+    `original` and `reprint` are their records when the caller has them in hand (the crawl
+    does: the item just stored), which spares reading and decoding them again.
     """
-    reprint = archive.records.get(reprint_url)
+    reprint = reprint if reprint is not None else archive.records.get(reprint_url)
     if reprint is None or reprint.get("kind") != "reprint":
         return None
     named = reprint.get("original_url")

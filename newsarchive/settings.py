@@ -40,6 +40,9 @@ NEWSARCHIVE_ALLOWED_DESTINATIONS: list[str] = []
 # Longest wait a Retry-After header (429, 503) gets; a longer one is recorded, not made.
 NEWSARCHIVE_RETRY_AFTER_MAX = 120.0
 
+# Processes that read pages and compare pairs beside the reactor (crawl/workers.py): one per
+# core beyond the first, up to 4; 0 does that work in the crawl's own process.
+NEWSARCHIVE_WORKERS = max(0, min(4, (os.cpu_count() or 1) - 1))
 # Incremental runs (crawl/incremental.py): an article page fetched within its recheck period
 # is skipped; a due one is asked for conditionally. Durations as 30d, 12h, 90m or seconds.
 NEWSARCHIVE_RECHECK_AFTER = "30d"  # reprints (a profile's recheck_after overrides it)

@@ -40,7 +40,7 @@ class CheckPipeline:
         elif item.original_url and not self._original_settled(item.original_url):
             self.waiting.add(item.url)  # checking now would be redone in a moment
         else:
-            self._check(item.url)
+            self._check(item.url, reprint=record_of(item))
         return item
 
     def _original_settled(self, url: str) -> bool:
@@ -54,10 +54,12 @@ class CheckPipeline:
             for reprint_url in self.archive.reprints_naming(url):
                 self._check(reprint_url)
 
-    def _check(self, reprint_url: str, original: dict | None = None) -> None:
+    def _check(
+        self, reprint_url: str, original: dict | None = None, reprint: dict | None = None
+    ) -> None:
         self.waiting.discard(reprint_url)
         try:
-            check = check_reprint(self.archive, reprint_url, original)
+            check = check_reprint(self.archive, reprint_url, original, reprint)
         except sqlite3.Error as error:  # `newsarchive check` makes it again later
             archive_failed(self.crawler, error)
             return

@@ -5,7 +5,7 @@ from typing import Self
 
 from scrapy.crawler import Crawler
 
-from newsarchive.archive import Archive
+from newsarchive.archive import Archive, fingerprint
 from newsarchive.crawl.archive import ArchiveFailed, archive_failed, crawl_archive
 from newsarchive.crawl.drops import DuplicateItem
 from newsarchive.items import Article, record_of
@@ -28,8 +28,10 @@ class DedupePipeline:
     def process_item(self, item):
         if not isinstance(item, Article):
             return item
+        record = record_of(item)
         try:
-            decision = self.archive.records.classify(record_of(item))
+            item._fingerprint = fingerprint(record)  # computed once: the store uses it too
+            decision = self.archive.records.classify(record, item._fingerprint)
         except sqlite3.Error as error:
             archive_failed(self.crawler, error)
             raise ArchiveFailed(item.url, error) from error

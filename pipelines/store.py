@@ -50,7 +50,9 @@ class StorePipeline:
     def process_item(self, item):
         if isinstance(item, Article):
             try:
-                stored = self.archive.records.save(record_of(item), self.run)
+                stored = self.archive.records.save(
+                    record_of(item), self.run, getattr(item, "_fingerprint", None)
+                )
             except sqlite3.Error as error:
                 archive_failed(self.crawler, error)
                 raise ArchiveFailed(item.url, error) from error

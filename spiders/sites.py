@@ -22,15 +22,15 @@ from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from newsarchive.archive import Archive, canonical
+from newsarchive.crawl import workers
 from newsarchive.crawl.archive import archive_failed, crawl_archive
 from newsarchive.crawl.destinations import FOLLOWED_SCHEMES
 from newsarchive.crawl.failures import fetch_failure
 from newsarchive.crawl.incremental import KIND, Recheck, state_of_failure
 from newsarchive.crawl.signals import page_redirected, report_failure
 from newsarchive.items import Article
-from newsarchive.parsers import page_for
+from newsarchive.parsers.reading import read_page
 from newsarchive.sites import DEFAULT_SITES, Site, adhoc_site, choose, load_sites
-from newsarchive.sites.fields import with_fields
 
 STAGE = "newsarchive_stage"  # request meta: "start" for a start page, whose loss fails the run
 MAX_PAGES = 20  # pages of one article joined at most: a pager that never ends is a bug
@@ -185,16 +185,15 @@ class SitesSpider(scrapy.Spider):
         headers = response.headers
         etag, modified = headers.get(b"ETag"), headers.get(b"Last-Modified")
         first = (response.meta.get("redirect_urls") or [response.url])[0]
-        for url in dict.fromkeys([first, response.url]):  # the URL asked for, and where it led
-            self.write(
-                self.archive.fetches.remember,
-                url,
-                kind,
-                response.status,
-                etag.decode("latin-1") if etag else None,
-                modified.decode("latin-1") if modified else None,
-                self.run_id,
-            )
+        self.write(
+            self.archive.fetches.remember,
+            list(dict.fromkeys([first, response.url])),  # asked for, and where it led
+            kind,
+            response.status,
+            etag.decode("latin-1") if etag else None,
+            modified.decode("latin-1") if modified else None,
+            self.run_id,
+        )
         if kind == "original" and response.status in (200, 203, 304):
             moved = response.url if canonical(response.url) != canonical(first) else None
             self.write(
@@ -299,14 +298,16 @@ class SitesSpider(scrapy.Spider):
 
     # Articles -----------------------------------------------------------------------------
 
-    def parse_reprint(self, response: Response, site: Site) -> Iterator:
+    async def parse_reprint(self, response: Response, site: Site) -> AsyncIterator:
         self.remember(response)
         if self.not_modified(response):
-            yield from self.missing_original(response.url)
+            for request in self.missing_original(response.url):
+                yield request
             return
-        item, more = self.parse_article(response, "reprint", site)
+        item, more = await self.parse_article(response, "reprint", site)
         if item is not None:
-            yield from self.continued(item, more, site)
+            for output in self.continued(item, more, site):
+                yield output
 
     def continued(self, item: Article, more: list[str], site: Site | None) -> Iterator:
         """The item once all its pages are joined: the next page to fetch, or the item (and,
@@ -326,15 +327,16 @@ class SitesSpider(scrapy.Spider):
         if item.kind == "reprint" and site is not None and site.follow_originals:
             yield from self.original_of(item)
 
-    def parse_continuation(
+    async def parse_continuation(
         self, response: Response, item: Article, more: list[str], site: Site | None
-    ) -> Iterator:
+    ) -> AsyncIterator:
         """Page 2, 3 … of an article: its text joins the first page's."""
-        page, further = self.parse_article(response, item.kind, site, continuation=True)
+        page, further = await self.parse_article(response, item.kind, site, continuation=True)
         if page is not None:
             item = join_pages(item, page)
             more = more + [url for url in further if url not in more]
-        yield from self.continued(item, more, site)
+        for output in self.continued(item, more, site):
+            yield output
 
     def continuation_failed(self, failure: Failure) -> Iterator:
         """A later page that cannot be had: recorded, and the article kept with what came."""
@@ -366,19 +368,21 @@ class SitesSpider(scrapy.Spider):
         if request is not None:
             yield request
 
-    def parse_original(self, response: Response) -> Iterator:
+    async def parse_original(self, response: Response) -> AsyncIterator:
         self.remember(response)
         if self.not_modified(response):
             return
-        item, more = self.parse_article(response, "original", None)
+        item, more = await self.parse_article(response, "original", None)
         if item is not None:
-            yield from self.continued(item, more, None)
+            for output in self.continued(item, more, None):
+                yield output
 
-    def parse_article(
+    async def parse_article(
         self, response: Response, kind: str, site: Site | None, continuation: bool = False
     ) -> tuple[Article | None, list[str]]:
         """The page's record and the URLs of the article's further pages, or (None, [])
-        after recording why there is no record."""
+        after recording why there is no record. The page is read in a worker process when
+        there is one (crawl/workers.py)."""
         if not continuation and (redirected_from := response.meta.get("redirect_urls")):
             self.crawler.signals.send_catch_log(
                 page_redirected, urls=redirected_from, url=response.url
@@ -387,21 +391,30 @@ class SitesSpider(scrapy.Spider):
             self.not_html(response)
             return None, []
         try:
-            page = page_for(response, kind, site.family.parser if site else None)
-            if not continuation and not page.is_article():  # a later page may have no title
+            reason, item, more = await workers.run(
+                self.crawler,
+                read_page,
+                response.url,
+                response.status,
+                dict(response.headers),
+                response.body,
+                response.encoding,
+                kind,
+                site.family.parser if site else None,
+                site.fields if site else {},
+                continuation,
+            )
+            if reason is not None:
                 report_failure(
                     self.crawler,
                     url=response.url,
                     stage="parse",
-                    reason="not_article",
+                    reason=reason,
                     http_status=response.status,
                 )
                 return None, []
-            item = page.to_item()
             item.capture = response.meta.get("warc")  # crawl/warc.py: the response as received
-            if site is not None and site.fields:
-                item = with_fields(item, response, site.fields)
-            return item, page.more_pages()
+            return item, more
         except Exception as error:  # a parser bug loses this page, not the run
             self.logger.exception("Could not parse %s", response.url)
             report_failure(

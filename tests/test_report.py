@@ -30,8 +30,8 @@ from newsarchive.output.report import (
     page_id,
     pair_page,
     percent,
-    write_report,
 )
+from newsarchive.output.report_dir import index_name, write_report
 
 TEMPLATES = ROOT / "newsarchive" / "templates"
 CHECKED_AT = "2024-05-01T09:00:00Z"
@@ -219,6 +219,42 @@ def test_report_writes_index_one_page_per_pair_and_assets(report):
     assert {path.name for path in (report.parent / "pairs").iterdir()} == {
         link.removeprefix("pairs/") for link in links
     }
+
+
+def test_index_is_cut_into_pages_that_list_every_pair_once(report, tmp_path):
+    with Archive(report.parent.parent / "archive") as archive:
+        total = sum(1 for _ in archive.checks.all())
+        index = write_report(archive, tmp_path / "paged", page_rows=2)
+    pages = -(-total // 2)
+    names = [index_name(number) for number in range(1, pages + 1)]
+    assert sorted(path.name for path in index.parent.glob("index*.html")) == sorted(names)
+    links = []
+    for name in names:
+        tree = lxml.html.parse(str(index.parent / name)).getroot()
+        rows = tree.cssselect("#checks tbody tr")
+        assert len(rows) == (2 if name != names[-1] else total - 2 * (pages - 1)), name
+        links += [a.get("href") for a in tree.cssselect("#checks tbody a")]
+        assert f"共 {total} 篇转载" in tree.cssselect("p.summary")[0].text_content()
+        pager = tree.cssselect("nav.pager")
+        assert len(pager) == 2  # above and below the table
+        assert [a.get("href") for a in pager[0].cssselect("a")] == [n for n in names if n != name]
+    assert len(links) == len(set(links)) == total
+    assert sorted(links) == sorted(
+        f"pairs/{path.name}" for path in (index.parent / "pairs").iterdir()
+    )
+
+
+def test_a_shorter_report_removes_the_index_pages_past_its_last(report, tmp_path):
+    unrelated = tmp_path / "paged" / "index-notes.html"
+    with Archive(report.parent.parent / "archive") as archive:
+        write_report(archive, tmp_path / "paged", page_rows=1)
+        unrelated.write_text("mine", encoding="utf-8")
+        index = write_report(archive, tmp_path / "paged")
+    assert sorted(path.name for path in index.parent.glob("index*.html")) == [
+        "index-notes.html",
+        "index.html",
+    ]
+    assert not lxml.html.parse(str(index)).getroot().cssselect("nav.pager")
 
 
 def test_pair_page_names_are_stable_hashes_of_the_reprint_url():

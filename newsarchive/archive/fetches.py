@@ -22,16 +22,19 @@ class Fetches:
 
     def remember(
         self,
-        url: str,
+        url: str | list[str],
         kind: str,
         status: int | None,
         etag: str | None = None,
         last_modified: str | None = None,
         run: int | None = None,
     ) -> None:
-        """A fetch of `url`; a 304 keeps the validators it confirmed."""
+        """A fetch of `url` (or of each URL of a redirect chain, in one transaction); a 304
+        keeps the validators it confirmed."""
+        urls = [url] if isinstance(url, str) else url
+        now = utc_now()
         with transaction(self.db):
-            self.db.execute(
+            self.db.executemany(
                 "INSERT INTO fetches (url, kind, fetched_at, status, etag, last_modified, run)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET"
                 " kind = excluded.kind, fetched_at = excluded.fetched_at,"
@@ -42,5 +45,5 @@ class Fetches:
                 " last_modified = COALESCE(excluded.last_modified, CASE WHEN excluded.status = 304"
                 "   THEN fetches.last_modified END),"
                 " run = excluded.run",
-                (canonical(url), kind, utc_now(), status, etag, last_modified, run),
+                [(canonical(u), kind, now, status, etag, last_modified, run) for u in urls],
             )

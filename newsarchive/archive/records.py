@@ -272,9 +272,13 @@ class Records:
 
     # Writing ------------------------------------------------------------------------------
 
-    def save(self, record: dict[str, Any], run: int | None = None) -> Stored:
-        """Store a record as new, as a new version of its URL, or as an alias; see classify()."""
-        key, now, record_fingerprint = canonical(record["url"]), utc_now(), fingerprint(record)
+    def save(
+        self, record: dict[str, Any], run: int | None = None, record_fingerprint: str | None = None
+    ) -> Stored:
+        """Store a record as new, as a new version of its URL, or as an alias; see classify().
+        `record_fingerprint`, when the caller has it, spares computing it again."""
+        key, now = canonical(record["url"]), utc_now()
+        record_fingerprint = record_fingerprint or fingerprint(record)
         with transaction(self.db):
             decision = self.classify(record, record_fingerprint)
             if decision.outcome == "alias":

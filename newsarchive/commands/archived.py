@@ -94,7 +94,7 @@ def check(args: argparse.Namespace) -> int:
 
 
 def report(args: argparse.Namespace) -> int:
-    from newsarchive.output.report import write_report  # Jinja2 only when a page is wanted
+    from newsarchive.output.report_dir import write_report  # Jinja2 only when a page is wanted
 
     with open_archive(archive_dir(args)) as archive:
         index = write_report(archive, args.output)

@@ -37,6 +37,8 @@ _WHITESPACE = re.compile(r"\s")
 
 def _variant_of(match: re.Match) -> str:
     return _FOLDED_TO[match.group(0)]
+
+
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _DASH_RUN = re.compile(r"-{2,}")
 _DOT_RUN = re.compile(r"\.{3,}")

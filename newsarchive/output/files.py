@@ -17,8 +17,9 @@ def _mode_for(target: Path) -> int:
 
 
 @contextmanager
-def atomic_output(path: str | Path | None):
-    """A binary file that replaces `path` only once fully written; stdout for None or `-`."""
+def atomic_output(path: str | Path | None, durable: bool = True):
+    """A binary file that replaces `path` only once fully written; stdout for None or `-`.
+    `durable` syncs it to disk first, so a crash right after cannot leave it empty."""
     if path in (None, "-"):
         yield sys.stdout.buffer
         sys.stdout.flush()
@@ -31,7 +32,8 @@ def atomic_output(path: str | Path | None):
         with os.fdopen(descriptor, "wb") as file:
             yield file
             file.flush()
-            os.fsync(file.fileno())
+            if durable:
+                os.fsync(file.fileno())
         os.replace(temporary, target)
     except BaseException:
         os.unlink(temporary)

@@ -11,16 +11,13 @@ import hashlib
 import re
 from collections import Counter
 from importlib.resources import files
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from newsarchive.archive import Archive
 from newsarchive.compare.numbers import NUMBER
-from newsarchive.output.files import atomic_output
 
 STATIC = files("newsarchive.output") / "static"
 ASSETS = ("report.css", "report.js")
@@ -169,7 +166,7 @@ def pair_view(
     }
 
 
-def _index_row(view: dict[str, Any]) -> dict[str, Any]:
+def index_row(view: dict[str, Any]) -> dict[str, Any]:
     """What the index shows of a pair; the paragraphs are left out, to keep the list small."""
     check, reprint = view["check"], view["reprint"]
     return {
@@ -212,13 +209,8 @@ def _environment() -> Environment:
 ENV = _environment()
 
 
-def _asset(name: str) -> str:
+def asset(name: str) -> str:
     return (STATIC / name).read_text(encoding="utf-8")
-
-
-def _write(path: Path, text: str) -> None:
-    with atomic_output(str(path)) as file:
-        file.write(text.encode("utf-8"))
 
 
 def pair_page(
@@ -227,7 +219,7 @@ def pair_page(
     original: dict[str, Any] | None = None,
 ) -> str:
     """One self-contained page for a pair: stylesheet inline (allowed by hash), no script."""
-    css = _asset("report.css")
+    css = asset("report.css")
     style_hash = "sha256-" + base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode()
     # Markup on our own stylesheet, never on data: the hash must match its exact text.
     return ENV.get_template("pair.html.j2").render(
@@ -237,55 +229,3 @@ def pair_page(
         stylesheet=None,
         index_href=None,
     )
-
-
-def write_report(archive: Archive, out_dir: Path) -> Path:
-    """index.html, pairs/<id>.html and static/ in `out_dir`; returns the index path.
-
-    Each file is replaced whole (atomic_output), the index last, so a browser never opens a
-    half-written page or an index linking pages not yet there.
-    """
-    out_dir = Path(out_dir)
-    for name in ASSETS:
-        _write(out_dir / "static" / name, _asset(name))
-    template = ENV.get_template("pair.html.j2")
-    rows = []
-    for check in archive.checks.all():
-        original = (
-            archive.records.get(check["original_url"])
-            if check.get("original_status") == "available"
-            else None
-        )
-        view = pair_view(check, archive.records.get(check["reprint_url"]), original)
-        _write(
-            out_dir / "pairs" / f"{view['id']}.html",
-            template.render(
-                pair=view,
-                csp=SITE_CSP,
-                inline_css=None,
-                stylesheet="../static/report.css",
-                index_href="../index.html",
-            ),
-        )
-        rows.append(_index_row(view))
-    index = out_dir / "index.html"
-    _write(
-        index,
-        ENV.get_template("index.html.j2").render(
-            pairs=rows,
-            csp=SITE_CSP,
-            inline_css=None,
-            stylesheet="static/report.css",
-            verdicts=Counter(row["verdict"] for row in rows),
-            flags=sorted({flag for row in rows for flag in row["flags"]}),
-        ),
-    )
-    _remove_stale_pairs(out_dir / "pairs", {row["id"] for row in rows})
-    return index
-
-
-def _remove_stale_pairs(pairs_dir: Path, current: set[str]) -> None:
-    """Pages of pairs the archive no longer has go once the new index no longer links them."""
-    for page in pairs_dir.glob("*.html"):
-        if page.stem not in current:
-            page.unlink()
