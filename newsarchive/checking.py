@@ -1,6 +1,7 @@
 """Making checks: compare a stored reprint with its stored original and store the result."""
 
 from collections import Counter
+from dataclasses import dataclass
 
 from itemadapter import ItemAdapter
 
@@ -9,10 +10,21 @@ from newsarchive.clock import utc_now
 from newsarchive.compare import compare
 
 
-def check_reprint(
+@dataclass
+class Pair:
+    """What a check is made of, read from the archive: picklable, for a worker process."""
+
+    reprint_url: str
+    reprint: dict
+    original: dict | None
+    original_failure: str | None
+    original_state: dict | None
+
+
+def pair_of(
     archive: Archive, reprint_url: str, original: dict | None = None, reprint: dict | None = None
-) -> dict | None:
-    """Compare a stored reprint with its original as the archive has it; store the check.
+) -> Pair | None:
+    """A stored reprint and its original as the archive has them, or None for no reprint.
 
     `original` and `reprint` are their records when the caller has them in hand (the crawl
     does: the item just stored), which spares reading and decoding them again.
@@ -24,18 +36,41 @@ def check_reprint(
     if original is None and named:
         original = archive.records.get(named)
     failure = archive.runs.latest_failure(named) if named and original is None else None
+    return Pair(
+        reprint_url,
+        reprint,
+        original,
+        failure["reason"] if failure else None,
+        archive.states.get(named) if named else None,
+    )
+
+
+def compare_pair(pair: Pair) -> dict:
+    """The check of a pair, not yet stored: the pure part, which a worker can run."""
     check = dict(
         ItemAdapter(
             compare(
-                reprint,
-                original,
+                pair.reprint,
+                pair.original,
                 checked_at=utc_now(),
-                original_failure=failure["reason"] if failure else None,
+                original_failure=pair.original_failure,
             )
         )
     )
-    if named and (state := archive.states.get(named)):
-        check["original_state"], check["original_state_since"] = state["state"], state["since"]
+    if pair.original_state:
+        check["original_state"] = pair.original_state["state"]
+        check["original_state_since"] = pair.original_state["since"]
+    return check
+
+
+def check_reprint(
+    archive: Archive, reprint_url: str, original: dict | None = None, reprint: dict | None = None
+) -> dict | None:
+    """Compare a stored reprint with its original as the archive has it; store the check."""
+    pair = pair_of(archive, reprint_url, original, reprint)
+    if pair is None:
+        return None
+    check = compare_pair(pair)
     archive.checks.save(check)
     return check
 

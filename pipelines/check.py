@@ -1,26 +1,42 @@
 """Check each reprint against its original as soon as both are stored."""
 
+import asyncio
+import logging
 import sqlite3
+from collections.abc import Coroutine, Iterable
 from typing import Self
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from newsarchive.archive import Archive
-from newsarchive.checking import check_reprint
+from newsarchive.checking import compare_pair, pair_of
+from newsarchive.crawl import workers
 from newsarchive.crawl.archive import archive_failed, crawl_archive
 from newsarchive.crawl.signals import page_failed
 from newsarchive.items import Article, record_of
+
+logger = logging.getLogger(__name__)
+BATCH = 32  # checks in flight at once when many are due together (a spider closing)
 
 
 class CheckPipeline:
     """After the store: a pair is checked once both pages are stored, or once the original
     has failed; a reprint naming no original is checked on arrival. Reprints whose original
-    never came are checked when the spider closes."""
+    never came are checked when the spider closes.
+
+    The records are read and the check stored here, in the crawl's process; the comparison
+    itself, the heavy part, runs in a worker (crawl/workers.py) while the crawl goes on. A
+    check lost with its worker (kill -9) leaves its reprint unchecked, and the next crawl's
+    open_spider finds it.
+    """
 
     def __init__(self, crawler: Crawler, archive: Archive):
         self.crawler, self.archive = crawler, archive
         self.waiting: set[str] = set()  # reprints whose original is on its way
+        self.newest: dict[str, int] = {}  # reprint URL -> its latest check in flight
+        self.started = 0
+        self.background: set[asyncio.Future] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -30,17 +46,15 @@ class CheckPipeline:
         crawler.signals.connect(pipeline.page_failed, signal=page_failed)
         return pipeline
 
-    def process_item(self, item):
+    async def process_item(self, item):
         if not isinstance(item, Article):
             return item
         if item.kind == "original":
-            original = record_of(item)
-            for url in self.archive.reprints_naming(item.url):
-                self._check(url, original)
+            await self._check_all(self.archive.reprints_naming(item.url), record_of(item))
         elif item.original_url and not self._original_settled(item.original_url):
             self.waiting.add(item.url)  # checking now would be redone in a moment
         else:
-            self._check(item.url, reprint=record_of(item))
+            await self._check(item.url, reprint=record_of(item))
         return item
 
     def _original_settled(self, url: str) -> bool:
@@ -51,20 +65,49 @@ class CheckPipeline:
 
     def page_failed(self, url: str, stage: str) -> None:
         if stage in ("fetch", "link", "parse"):
-            for reprint_url in self.archive.reprints_naming(url):
-                self._check(reprint_url)
+            reprints = self.archive.reprints_naming(url)
+            if reprints:
+                self._in_background(self._check_all(reprints))
 
-    def _check(
+    def _in_background(self, coroutine: Coroutine) -> None:
+        """Checks started by a signal, which cannot wait for them: close_spider does."""
+        task = asyncio.ensure_future(coroutine)
+        self.background.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Future) -> None:
+        self.background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("A reprint check failed", exc_info=task.exception())
+
+    async def _check_all(self, reprint_urls: Iterable[str], original: dict | None = None) -> None:
+        urls = list(reprint_urls)
+        for start in range(0, len(urls), BATCH):
+            await asyncio.gather(
+                *(self._check(url, original) for url in urls[start : start + BATCH])
+            )
+
+    async def _check(
         self, reprint_url: str, original: dict | None = None, reprint: dict | None = None
     ) -> None:
         self.waiting.discard(reprint_url)
+        self.started += 1
+        mine = self.newest[reprint_url] = self.started
         try:
-            check = check_reprint(self.archive, reprint_url, original, reprint)
+            pair = pair_of(self.archive, reprint_url, original, reprint)
+            if pair is None:
+                return
+            check = await workers.run(self.crawler, compare_pair, pair)
+            if self.newest.get(reprint_url) != mine:
+                return  # a check begun later, on newer records, stores its own
+            self.archive.checks.save(check)
         except sqlite3.Error as error:  # `newsarchive check` makes it again later
             archive_failed(self.crawler, error)
             return
-        if check is not None:
-            self.crawler.stats.inc_value(f"newsarchive/check/{check['verdict'] or 'none'}")
+        finally:
+            if self.newest.get(reprint_url) == mine:
+                del self.newest[reprint_url]
+        self.crawler.stats.inc_value(f"newsarchive/check/{check['verdict'] or 'none'}")
 
     def open_spider(self) -> None:
         """Reprints a killed run stored but never checked: checked by this one, at its end
@@ -74,7 +117,9 @@ class CheckPipeline:
         except sqlite3.Error as error:
             archive_failed(self.crawler, error)
 
-    def close_spider(self) -> None:
-        """Reprints whose original never came: checked as they are."""
-        for reprint_url in sorted(self.waiting):
-            self._check(reprint_url)
+    async def close_spider(self) -> None:
+        """Checks still running finish; reprints whose original never came are checked as
+        they are."""
+        while self.background:
+            await asyncio.gather(*self.background, return_exceptions=True)
+        await self._check_all(sorted(self.waiting))

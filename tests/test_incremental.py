@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, SAMPLES
@@ -193,11 +194,13 @@ def test_a_crawl_killed_and_rerun_ends_with_the_records_of_an_uninterrupted_one(
     deadline = time.monotonic() + 60
     stored = 0
     while time.monotonic() < deadline and process.poll() is None:
-        if database.exists():
-            with sqlite3.connect(database) as db:
+        try:
+            with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
                 stored = db.execute("SELECT COUNT(*) FROM records").fetchone()[0]
-            if stored >= 10:
-                break
+        except sqlite3.OperationalError:  # not created yet, or its tables not yet
+            stored = 0
+        if stored >= 10:
+            break
         time.sleep(0.05)
     assert process.poll() is None, "the crawl ended before it could be killed"
     os.killpg(process.pid, signal.SIGKILL)
@@ -212,6 +215,43 @@ def test_a_crawl_killed_and_rerun_ends_with_the_records_of_an_uninterrupted_one(
     with sqlite3.connect(database) as db:
         reasons = [row[0] for row in db.execute("SELECT finish_reason FROM runs ORDER BY id")]
     assert reasons == ["interrupted", "finished"]
+
+
+def worker_processes(pid: int) -> list[int]:
+    """The crawl's worker processes (crawl/workers.py): its children that multiprocessing
+    spawned, not the replay server or multiprocessing's resource tracker."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [
+        int(child)
+        for child in children
+        if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()
+    ]
+
+
+def test_a_worker_killed_mid_crawl_loses_no_record_and_no_check(tmp_path):
+    whole, hurt = tmp_path / "whole", tmp_path / "hurt"
+    assert run("crawl", "--replay", "samples", "--archive", str(whole), "-q").returncode == 0
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsarchive", "crawl", "--replay", "samples",
+         "--archive", str(hurt), "-q", "-s", "DOWNLOAD_DELAY=0.05", "-s",
+         "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "NEWSARCHIVE_WORKERS=1"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline, workers = time.monotonic() + 60, []
+    while time.monotonic() < deadline and process.poll() is None and not workers:
+        workers = worker_processes(process.pid)
+        time.sleep(0.05)
+    assert workers, "no worker process was started"
+    time.sleep(0.5)  # a few pages read by it
+    assert process.poll() is None, "the crawl ended before its worker could be killed"
+    for worker in workers:
+        os.kill(worker, signal.SIGKILL)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    assert "A worker process died" in err and "Traceback" not in err
+    assert comparable(export(hurt)) == comparable(export(whole))
+    checks = {c["reprint_url"]: c["verdict"] for c in export(hurt, "--kind", "check")}
+    assert checks == {c["reprint_url"]: c["verdict"] for c in export(whole, "--kind", "check")}
 
 
 def test_a_recheck_of_unchanged_pages_costs_a_304_each_and_stores_nothing(tmp_path):

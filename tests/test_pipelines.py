@@ -1,5 +1,6 @@
 """Tests of the item pipelines, built from a real crawler and called directly, with no crawl."""
 
+import asyncio
 import json
 import sqlite3
 from datetime import datetime, timedelta
@@ -17,6 +18,7 @@ from twisted.python.failure import Failure
 
 from newsarchive.archive import Archive, Stored
 from newsarchive.compare.fold import content_hash
+from newsarchive.crawl import workers
 from newsarchive.crawl.archive import crawl_archive
 from newsarchive.crawl.drops import DuplicateItem, InvalidItem
 from newsarchive.crawl.signals import page_failed, page_redirected
@@ -537,8 +539,11 @@ def test_two_runs_over_the_samples_store_each_article_once(make_crawler, archive
 # CheckPipeline ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def check(crawler, store):
+@pytest.fixture(params=[0, 1], ids=["in-process", "in-a-worker"])
+def check(request, crawler, store):
+    """The check pipeline comparing in the crawl's process, and in a worker process."""
+    crawler.settings.frozen = False
+    crawler.settings.set("NEWSARCHIVE_WORKERS", request.param)
     return build_from_crawler(CheckPipeline, crawler)
 
 
@@ -548,31 +553,37 @@ def stored_checks(archive_dir) -> dict[str, dict]:
 
 
 def test_a_pair_is_checked_once_its_original_is_stored(crawler, store, check, archive_dir):
-    check.process_item(store.process_item(sample_item(SEED)))
-    assert stored_checks(archive_dir) == {}  # the original is on its way
-    check.process_item(store.process_item(sample_item(SEED_ORIGINAL)))
+    async def crawl():
+        await check.process_item(store.process_item(sample_item(SEED)))
+        assert stored_checks(archive_dir) == {}  # the original is on its way
+        await check.process_item(store.process_item(sample_item(SEED_ORIGINAL)))
 
+    asyncio.run(crawl())
     [seed_check] = stored_checks(archive_dir).values()
     assert (seed_check["verdict"], seed_check["original_status"]) == ("faithful", "available")
     assert crawler.stats.get_value("newsarchive/check/faithful") == 1
 
 
 def test_a_reprint_naming_no_original_is_checked_on_arrival(store, check, archive_dir):
-    check.process_item(store.process_item(sample_item(UNLINKED_REPRINT)))
+    asyncio.run(check.process_item(store.process_item(sample_item(UNLINKED_REPRINT))))
     assert stored_checks(archive_dir)[UNLINKED_REPRINT]["flags"] == ["no_original_link"]
 
 
 def test_a_failed_original_checks_its_reprint_as_unavailable(crawler, store, check, archive_dir):
-    check.process_item(store.process_item(sample_item(GONE_REPRINT)))
-    send(
-        crawler,
-        page_failed,
-        url=GONE_ORIGINAL,
-        stage="fetch",
-        reason="http_404",
-        http_status=404,
-        referer=GONE_REPRINT,
-    )
+    async def crawl():
+        await check.process_item(store.process_item(sample_item(GONE_REPRINT)))
+        send(
+            crawler,
+            page_failed,
+            url=GONE_ORIGINAL,
+            stage="fetch",
+            reason="http_404",
+            http_status=404,
+            referer=GONE_REPRINT,
+        )
+        await check.close_spider()  # the check the signal started is awaited here
+
+    asyncio.run(crawl())
     gone = stored_checks(archive_dir)[GONE_REPRINT]
     assert (gone["original_status"], gone["original_failure"]) == ("unavailable", "http_404")
 
@@ -580,6 +591,43 @@ def test_a_failed_original_checks_its_reprint_as_unavailable(crawler, store, che
 def test_reprints_whose_original_never_came_are_checked_when_the_spider_closes(
     crawler, store, check, archive_dir
 ):
-    check.process_item(store.process_item(sample_item(SEED)))
-    check.close_spider()
+    async def crawl():
+        await check.process_item(store.process_item(sample_item(SEED)))
+        await check.close_spider()
+
+    asyncio.run(crawl())
     assert stored_checks(archive_dir)[SEED]["original_status"] == "not_fetched"
+
+
+def test_of_two_checks_of_one_reprint_in_flight_the_later_is_stored(
+    crawler, store, check, archive_dir, monkeypatch
+):
+    """A reprint refetched while its first check is still comparing, and the first comparison
+    finishing last (two workers can): the check begun on the newer record is the one kept.
+    The order in which two processes finish cannot be forced for real, so the first
+    comparison is held back here until the second is stored."""
+    first, second = sample_item(UNLINKED_REPRINT), sample_item(UNLINKED_REPRINT)
+    second.title = "转载后改过的标题"
+    second_stored = asyncio.Event()
+    compare_in_worker = workers.run
+
+    async def first_finishes_last(crawler, function, pair):
+        check = await compare_in_worker(crawler, function, pair)
+        if pair.reprint["title"] != second.title:
+            await second_stored.wait()
+        return check
+
+    monkeypatch.setattr(workers, "run", first_finishes_last)
+
+    async def crawl():
+        store.process_item(first)
+        earlier = asyncio.ensure_future(check.process_item(first))
+        await asyncio.sleep(0.1)  # the first check is comparing
+        store.process_item(second)
+        await check.process_item(second)
+        assert stored_checks(archive_dir)[UNLINKED_REPRINT]["title"]["reprint"] == second.title
+        second_stored.set()
+        await earlier
+
+    asyncio.run(crawl())
+    assert stored_checks(archive_dir)[UNLINKED_REPRINT]["title"]["reprint"] == second.title

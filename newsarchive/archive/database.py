@@ -16,6 +16,9 @@ CREATE TABLE IF NOT EXISTS records (
     first_seen_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, first_run INTEGER, last_run INTEGER
 );
 CREATE INDEX IF NOT EXISTS records_by_hash ON records (site, kind, content_hash);
+-- export's order: read along it, the records stream; without it SQLite sorts them all in memory.
+CREATE INDEX IF NOT EXISTS records_by_publication
+    ON records (published_at IS NULL, published_at, url);
 CREATE TABLE IF NOT EXISTS versions (
     url TEXT NOT NULL, version INTEGER NOT NULL, content_hash TEXT, record TEXT NOT NULL,
     seen_at TEXT NOT NULL, run INTEGER, PRIMARY KEY (url, version)

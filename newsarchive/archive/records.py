@@ -172,9 +172,11 @@ class Records:
                 where += f" {'AND' if where else 'WHERE'} {clause}"
                 params.append(value)
         query = (
-            "SELECT v.url, v.version, v.seen_at, v.run, v.changes, v.record FROM versions v"
-            f" JOIN records r ON r.url = v.url {where}"
-            " ORDER BY r.published_at IS NULL, r.published_at, v.url, v.version"
+            # CROSS JOIN: records first, along records_by_publication, so that only each
+            # record's own versions are sorted, never the whole table in memory.
+            "SELECT v.url, v.version, v.seen_at, v.run, v.changes, v.record FROM records r"
+            f" CROSS JOIN versions v ON v.url = r.url {where}"
+            " ORDER BY r.published_at IS NULL, r.published_at, r.url, v.version"
         )
         aliases = self._aliases_by_url()
         for row in self.db.execute(query, params):

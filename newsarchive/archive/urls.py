@@ -5,7 +5,7 @@ from functools import lru_cache
 from w3lib.url import canonicalize_url
 
 
-@lru_cache(maxsize=65536)  # each item's URLs are canonicalised several times on its way
+@lru_cache(maxsize=4096)  # an item's URLs are canonicalised several times on its way
 def canonical(url: str) -> str:
     return canonicalize_url(url, keep_fragments=False)
 

@@ -3,20 +3,24 @@
 Scrapy runs in one thread; a page object and a comparison are pure Python that holds it for a
 millisecond each. NEWSARCHIVE_WORKERS processes (default: one per core beyond the first) take
 that work: the reactor sends a page's bytes or a pair of records and awaits the result, and
-fetches, stores and checks on meanwhile. Nothing is written from a worker, so the archive's
-crash safety is the reactor's alone. 0 workers does the work in the reactor, as before.
+fetches and stores meanwhile. Nothing is written from a worker, so the archive's crash safety
+is the reactor's alone. 0 workers does the work in the reactor; so does a crawl whose worker
+died, from then on.
 """
 
 import asyncio
+import logging
 import multiprocessing
 import signal
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 from weakref import WeakKeyDictionary
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+logger = logging.getLogger(__name__)
 _pools: WeakKeyDictionary[Crawler, Executor | None] = WeakKeyDictionary()
 
 
@@ -48,9 +52,17 @@ async def run(crawler: Crawler, function, *args) -> Any:
     # A worker is started by the submit that needs it. It starts with SIGINT blocked, the mask
     # it inherits from here: Ctrl-C to the process group is the crawl's to handle (it stops
     # the engine, which shuts the workers down), not a traceback from each worker.
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        future = pool.submit(function, *args)
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-    return await asyncio.wrap_future(future)
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            future = pool.submit(function, *args)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        return await asyncio.wrap_future(future)
+    except BrokenProcessPool:
+        # A worker died (killed, out of memory): the crawl goes on without workers.
+        if _pools.get(crawler) is pool:
+            logger.warning("A worker process died; the crawl reads and compares in-process")
+            _pools[crawler] = None
+            pool.shutdown(wait=False, cancel_futures=True)
+        return function(*args)
