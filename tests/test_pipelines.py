@@ -17,6 +17,7 @@ from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
 from newsarchive.archive import Archive, Stored
+from newsarchive.archive.database import commit_group
 from newsarchive.compare.fold import content_hash
 from newsarchive.crawl import workers
 from newsarchive.crawl.archive import crawl_archive
@@ -321,6 +322,7 @@ def test_store_saves_items_and_counts_each_outcome(crawler, store, archive_dir):
 
     assert [store.process_item(item) for item in items] == items
     assert stats(crawler, "store") == {"new": 1, "moved": 1, "unchanged": 1, "changed": 1}
+    commit_group(store.archive.db)  # what the crawl does every COMMIT_EVERY seconds
     with Archive(archive_dir) as archive:  # another connection: every save is committed
         assert [(r["url"], r["aliases"], r["body"]) for r in archive.records.all()] == [
             (STATIC, [DYNAMIC], edited.body)
@@ -547,26 +549,29 @@ def check(request, crawler, store):
     return build_from_crawler(CheckPipeline, crawler)
 
 
-def stored_checks(archive_dir) -> dict[str, dict]:
-    with Archive(archive_dir) as archive:
+def stored_checks(check: CheckPipeline) -> dict[str, dict]:
+    """The checks as another connection reads them, once the crawl's writes are committed
+    (as the crawl does every COMMIT_EVERY seconds)."""
+    commit_group(check.archive.db)
+    with Archive(check.archive.directory) as archive:
         return {check["reprint_url"]: check for check in archive.checks.all()}
 
 
 def test_a_pair_is_checked_once_its_original_is_stored(crawler, store, check, archive_dir):
     async def crawl():
         await check.process_item(store.process_item(sample_item(SEED)))
-        assert stored_checks(archive_dir) == {}  # the original is on its way
+        assert stored_checks(check) == {}  # the original is on its way
         await check.process_item(store.process_item(sample_item(SEED_ORIGINAL)))
 
     asyncio.run(crawl())
-    [seed_check] = stored_checks(archive_dir).values()
+    [seed_check] = stored_checks(check).values()
     assert (seed_check["verdict"], seed_check["original_status"]) == ("faithful", "available")
     assert crawler.stats.get_value("newsarchive/check/faithful") == 1
 
 
 def test_a_reprint_naming_no_original_is_checked_on_arrival(store, check, archive_dir):
     asyncio.run(check.process_item(store.process_item(sample_item(UNLINKED_REPRINT))))
-    assert stored_checks(archive_dir)[UNLINKED_REPRINT]["flags"] == ["no_original_link"]
+    assert stored_checks(check)[UNLINKED_REPRINT]["flags"] == ["no_original_link"]
 
 
 def test_a_failed_original_checks_its_reprint_as_unavailable(crawler, store, check, archive_dir):
@@ -584,7 +589,7 @@ def test_a_failed_original_checks_its_reprint_as_unavailable(crawler, store, che
         await check.close_spider()  # the check the signal started is awaited here
 
     asyncio.run(crawl())
-    gone = stored_checks(archive_dir)[GONE_REPRINT]
+    gone = stored_checks(check)[GONE_REPRINT]
     assert (gone["original_status"], gone["original_failure"]) == ("unavailable", "http_404")
 
 
@@ -596,7 +601,7 @@ def test_reprints_whose_original_never_came_are_checked_when_the_spider_closes(
         await check.close_spider()
 
     asyncio.run(crawl())
-    assert stored_checks(archive_dir)[SEED]["original_status"] == "not_fetched"
+    assert stored_checks(check)[SEED]["original_status"] == "not_fetched"
 
 
 def test_of_two_checks_of_one_reprint_in_flight_the_later_is_stored(
@@ -625,9 +630,9 @@ def test_of_two_checks_of_one_reprint_in_flight_the_later_is_stored(
         await asyncio.sleep(0.1)  # the first check is comparing
         store.process_item(second)
         await check.process_item(second)
-        assert stored_checks(archive_dir)[UNLINKED_REPRINT]["title"]["reprint"] == second.title
+        assert stored_checks(check)[UNLINKED_REPRINT]["title"]["reprint"] == second.title
         second_stored.set()
         await earlier
 
     asyncio.run(crawl())
-    assert stored_checks(archive_dir)[UNLINKED_REPRINT]["title"]["reprint"] == second.title
+    assert stored_checks(check)[UNLINKED_REPRINT]["title"]["reprint"] == second.title

@@ -1,13 +1,17 @@
 """Tests of the archive: what saving does, aliases, links, runs, failures and record queries."""
 
 import sqlite3
+import subprocess
+import sys
 from contextlib import closing
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from conftest import sample_record
 
 from newsarchive.archive import Archive, Stored, preferred
+from newsarchive.archive.database import commit_group, group_commits, transaction
 
 SEED = "http://zjifz.org.cn/show-10595.html"
 SEED_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html"
@@ -459,3 +463,55 @@ def test_records_published_at_the_same_moment_are_ordered_by_url(archive):
         REPRINT_10598,
         REPRINT_10607,
     ]
+
+
+# Grouped commits (the crawl's connection) -------------------------------------------------
+
+
+def committed_urls(tmp_path) -> list[str]:
+    """The record URLs another connection sees: what is committed."""
+    with closing(sqlite3.connect(tmp_path / "archive" / "archive.sqlite3")) as db:
+        return [row[0] for row in db.execute("SELECT url FROM records ORDER BY url")]
+
+
+def test_grouped_writes_are_committed_together_and_a_failed_one_leaves_the_others(
+    archive, tmp_path
+):
+    group_commits(archive.db)
+    archive.records.save(sample_record(SEED))
+    with pytest.raises(sqlite3.IntegrityError), transaction(archive.db):
+        archive.db.execute(
+            "INSERT INTO records (url, record, first_seen_at, last_seen_at)"
+            " VALUES ('http://half.example/', '{}', 'now', 'now')"
+        )
+        archive.db.execute("INSERT INTO records (url) VALUES (NULL)")  # record NOT NULL
+    archive.records.save(sample_record(SEED_ORIGINAL))
+    assert committed_urls(tmp_path) == []  # not yet: they wait for the group's commit
+    commit_group(archive.db)
+    assert committed_urls(tmp_path) == sorted([SEED, SEED_ORIGINAL])
+
+
+def test_a_group_not_committed_when_the_process_dies_is_not_in_the_archive(tmp_path):
+    script = (
+        "import os, sys\n"
+        "from conftest import sample_record\n"
+        "from newsarchive.archive import Archive\n"
+        "from newsarchive.archive.database import commit_group, group_commits\n"
+        "archive = Archive(sys.argv[1])\n"
+        "group_commits(archive.db)\n"
+        f"archive.records.save(sample_record({SEED!r}))\n"
+        "commit_group(archive.db)\n"
+        f"archive.records.save(sample_record({SEED_ORIGINAL!r}))\n"
+        "os._exit(9)  # killed: no commit, no close\n"
+    )
+    died = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "archive")],
+        cwd=Path(__file__).parent,
+        capture_output=True,
+        text=True,
+    )
+    assert died.returncode == 9, died.stderr
+    assert committed_urls(tmp_path) == [SEED]
+    with Archive(tmp_path / "archive") as archive:
+        assert archive.records.get(SEED_ORIGINAL) is None
+        assert archive.records.get(SEED)["url"] == SEED

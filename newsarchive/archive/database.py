@@ -74,7 +74,7 @@ def connect(path: Path, max_bytes: int = 0) -> sqlite3.Connection:
 
     `max_bytes` caps its size (0: no cap); past it a write fails as on a full disk.
     """
-    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, factory=Database)
     try:
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA busy_timeout=10000")
@@ -99,13 +99,52 @@ def _add_columns(db: sqlite3.Connection) -> None:
                 db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
 
+class Database(sqlite3.Connection):
+    """A connection that can group its writes: see group_commits()."""
+
+    grouped = False
+
+
 @contextmanager
 def transaction(db: sqlite3.Connection) -> Iterator[None]:
     """One write, committed at its end: a crash never leaves half of it.
 
     IMMEDIATE takes the write lock up front, so a writer that has to wait for another waits
-    (busy_timeout) instead of failing halfway with "database is locked".
+    (busy_timeout) instead of failing halfway with "database is locked". On a connection
+    that groups its commits, the write is a savepoint of the open transaction instead: all of
+    it or none of it goes into the next commit.
     """
+    if getattr(db, "grouped", False):
+        if not db.in_transaction:
+            db.execute("BEGIN IMMEDIATE")
+        db.execute("SAVEPOINT write")
+        try:
+            yield
+        except BaseException:
+            if db.in_transaction:  # SQLite rolls a full disk's whole transaction back itself
+                db.execute("ROLLBACK TO write")
+                db.execute("RELEASE write")
+            raise
+        db.execute("RELEASE write")
+        return
     with db:
         db.execute("BEGIN IMMEDIATE")
         yield
+
+
+def group_commits(db: sqlite3.Connection) -> None:
+    """From now on, writes wait in one transaction until commit_group() commits them together.
+
+    A commit in WAL mode costs about as much as the writes it holds (each page it touched is
+    appended to the log), so a crawl that commits its few writes per page one by one spends a
+    tenth of its time committing (measured on bench/crawl.py). Grouped, a crash loses the
+    writes since the last commit, each whole or not at all, and the next run fetches those
+    pages again, as it would after a crash a moment earlier.
+    """
+    db.grouped = True
+
+
+def commit_group(db: sqlite3.Connection) -> None:
+    """Commit the writes grouped so far (nothing to do when there are none)."""
+    if db.in_transaction:
+        db.commit()

@@ -1,8 +1,10 @@
 """The one archive connection a crawl writes through, shared by its pipelines, and what the
 crawl does when the archive cannot take a write.
 
-Every write commits on its own, so sharing a connection costs no safety, and one connection
-means one writer: the pipelines can never lock each other out. The crawl holds the archive's
+Each write is whole or not at all, so sharing a connection costs no safety, and one
+connection means one writer: the pipelines can never lock each other out. The writes are
+committed together every COMMIT_EVERY seconds (archive/database.py, group_commits) and when
+the engine stops. The crawl holds the archive's
 crawl lock (archive/lock.py) from its first write until the engine stops, after every
 pipeline's close_spider and spider_closed handler has written.
 """
@@ -16,13 +18,16 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
+from twisted.internet.task import LoopingCall
 
 from newsarchive.archive import Archive, describe
+from newsarchive.archive.database import commit_group, group_commits
 from newsarchive.archive.lock import CrawlLock
 
 logger = logging.getLogger(__name__)
 ARCHIVE_ERROR = "newsarchive/archive_error"  # stats: why the archive stopped taking writes
 UNWRITTEN = "newsarchive/unwritten_failures"  # stats: failures the archive could not take
+COMMIT_EVERY = 0.5  # seconds of a crawl's writes committed together (database.group_commits)
 _open: WeakKeyDictionary[Crawler, tuple[Archive, CrawlLock]] = WeakKeyDictionary()
 
 
@@ -48,16 +53,34 @@ def crawl_archive(crawler: Crawler) -> Archive:
             archive.close()
             raise
         _open[crawler] = (archive, lock)
-        crawler.signals.connect(_closer(crawler), signal=signals.engine_stopped, weak=False)
+        group_commits(archive.db)
+        committer = LoopingCall(_commit, crawler, archive)
+        committer.start(COMMIT_EVERY, now=False)
+        crawler.signals.connect(
+            _closer(crawler, committer), signal=signals.engine_stopped, weak=False
+        )
     return _open[crawler][0]
 
 
-def _closer(crawler: Crawler):
+def _commit(crawler: Crawler, archive: Archive) -> None:
+    try:
+        commit_group(archive.db)
+    except sqlite3.Error as error:
+        logger.error("The writes of the last %s s could not be committed", COMMIT_EVERY)
+        archive_failed(crawler, error)
+
+
+def _closer(crawler: Crawler, committer: LoopingCall):
     def engine_stopped() -> None:
+        if committer.running:
+            committer.stop()
         archive, lock = _open.pop(crawler, (None, None))
         if archive is not None:
-            archive.close()
-            lock.release()
+            try:
+                _commit(crawler, archive)
+            finally:
+                archive.close()
+                lock.release()
 
     return engine_stopped
 
