@@ -1,13 +1,23 @@
 """Making checks: compare a stored reprint with its stored original and store the result."""
 
-from collections import Counter
+import multiprocessing
+import os
+from collections import Counter, deque
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 from itemadapter import ItemAdapter
 
 from newsarchive.archive import Archive
+from newsarchive.archive.database import commit_group, group_commits
 from newsarchive.clock import utc_now
 from newsarchive.compare import compare
+
+COMMIT_EVERY = 500  # checks stored per commit by check_all
+CHUNK = 32  # pairs a check_all worker is given at a time
+IN_FLIGHT = 3  # chunks per worker sent ahead of the one being stored
 
 
 @dataclass
@@ -75,14 +85,72 @@ def check_reprint(
     return check
 
 
-def check_all(archive: Archive) -> tuple[Counter, Counter]:
-    """Recompute every stored reprint's check; how many got each verdict, and each flag."""
+def check_all(archive: Archive, workers: int | None = None) -> tuple[Counter, Counter]:
+    """Recompute every stored reprint's check; how many got each verdict, and each flag.
+
+    `workers` processes (default: one per core) each read pairs through a connection of their
+    own and compare them; this one stores the checks, committed together every COMMIT_EVERY.
+    A few chunks of pairs per worker are in flight, so memory stays flat however big the
+    archive.
+    """
+    count = (os.cpu_count() or 1) if workers is None else workers
     verdicts: Counter = Counter()
     flags: Counter = Counter()
-    for url in archive.records.reprint_urls():
-        check = check_reprint(archive, url)
-        if check is None:  # its record could not be read: in archive.skipped
-            continue
-        verdicts[check["verdict"] or "none"] += 1
-        flags.update(check["flags"])
+    group_commits(archive.db)
+    try:
+        stored = 0
+        for check, skipped in _checks(archive, archive.records.reprint_urls(), count):
+            archive.skipped.extend(skipped)
+            if check is None:  # its record could not be read: in archive.skipped
+                continue
+            archive.checks.save(check)
+            verdicts[check["verdict"] or "none"] += 1
+            flags.update(check["flags"])
+            stored += 1
+            if stored % COMMIT_EVERY == 0:
+                commit_group(archive.db)
+        commit_group(archive.db)
+    finally:
+        archive.db.grouped = False
     return verdicts, flags
+
+
+def _checks(archive: Archive, urls: list[str], workers: int) -> Iterator[tuple]:
+    """(check or None, rows skipped) of each reprint, in order; here for one worker."""
+    if workers <= 1:
+        for url in urls:
+            pair = pair_of(archive, url)
+            yield (compare_pair(pair) if pair is not None else None), []
+        return
+    # spawn: a forked child would share this process's open SQLite connection.
+    with ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_open_reader,
+        initargs=(archive.directory,),
+    ) as pool:
+        pending: deque = deque()
+        for start in range(0, len(urls), CHUNK):
+            pending.append(pool.submit(_checks_of, urls[start : start + CHUNK]))
+            if len(pending) >= IN_FLIGHT * workers:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+_reader: Archive | None = None  # a check_all worker's own connection to the archive
+
+
+def _open_reader(directory: Path) -> None:
+    global _reader
+    _reader = Archive(directory)
+
+
+def _checks_of(urls: list[str]) -> list[tuple]:
+    """In a worker: the pairs read through its own connection, compared."""
+    results = []
+    for url in urls:
+        _reader.skipped.clear()
+        pair = pair_of(_reader, url)
+        results.append(((compare_pair(pair) if pair is not None else None), list(_reader.skipped)))
+    return results

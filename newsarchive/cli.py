@@ -19,6 +19,7 @@ from newsarchive.commands.common import (
     UserError,
     iso_date,
     utc_time,
+    workers_count,
 )
 from newsarchive.crawl.incremental import parse_duration
 from newsarchive.parsers import PARSERS
@@ -228,6 +229,12 @@ def build_parser() -> argparse.ArgumentParser:
         "again (after a comparator improvement, say) and store the checks.",
     )
     command.add_argument("--archive", metavar="DIR", type=Path, help=ARCHIVE_HELP)
+    command.add_argument(
+        "--workers",
+        metavar="N",
+        type=workers_count,
+        help="processes comparing the pairs (default: one per core; 1 compares in this one)",
+    )
     command.set_defaults(run=archived.check)
 
     command = sub.add_parser(

@@ -267,10 +267,11 @@ def test_a_broken_page_is_recorded_and_the_run_goes_on_with_exit_status_3(tmp_pa
     assert REPRINTS - {"http://zjifz.org.cn/show-10606.html"} <= urls
 
 
-def test_check_command_recomputes_and_report_command_writes_the_pages(crawled, tmp_path):
+@pytest.mark.parametrize("workers", ["1", "2"])  # compared in its own process, and in two
+def test_check_command_recomputes_and_report_command_writes_the_pages(crawled, tmp_path, workers):
     archive = crawled[0]
     before = export(archive, "--kind", "check")
-    result = newsarchive("check", "--archive", str(archive))
+    result = newsarchive("check", "--archive", str(archive), "--workers", workers)
     assert result.returncode == 0, result.stderr
     assert (
         "Checked 36 reprints: 27 faithful, 5 edited, 1 unrelated, 3 without an original"

@@ -85,7 +85,7 @@ def schema(args: argparse.Namespace) -> int:
 
 def check(args: argparse.Namespace) -> int:
     with open_archive(archive_dir(args)) as archive:
-        verdicts, flags = check_all(archive)
+        verdicts, flags = check_all(archive, args.workers)
         status = _skipped("check", archive)
     print(f"Checked {verdicts.total()} reprints: {verdict_line(verdicts)}")
     for flag, n in sorted(flags.items()):

@@ -38,6 +38,16 @@ def iso_date(text: str) -> str:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+def workers_count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"not a number of processes (1 or more): {text!r}")
+    return count
+
+
 def utc_time(text: str) -> str:
     """A time as the archive writes them (UTC, to the second, with a Z), from a day or any
     ISO 8601 time; naive times are UTC."""
