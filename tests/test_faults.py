@@ -426,6 +426,20 @@ def test_a_malformed_row_is_named_and_skipped_by_every_reader(tmp_path):
         assert "Traceback" not in output.stderr
 
 
+def test_verify_names_a_latest_version_whose_record_row_is_gone(tmp_path):
+    archive = tmp_path / "a"
+    assert (
+        newsarchive("crawl", "--replay", "samples", "--archive", str(archive), "-q").returncode == 0
+    )
+    assert newsarchive("verify", "--archive", str(archive)).returncode == 0
+    gone = "http://zjifz.org.cn/show-10595.html"
+    with sqlite3.connect(archive / "archive.sqlite3") as db:
+        db.execute("DELETE FROM records WHERE url = ?", (gone,))
+    verified = newsarchive("verify", "--archive", str(archive))
+    assert verified.returncode == 1
+    assert "latest version without its record" in verified.stdout and gone in verified.stdout
+
+
 def test_a_run_that_was_killed_is_marked_interrupted_at_the_next_start(tmp_path):
     with Archive(tmp_path) as archive:
         archive.runs.start("xunrui")  # never finished: the crawl was killed

@@ -19,6 +19,8 @@ import pytest
 from conftest import ROOT, SAMPLES
 from test_cli import run
 
+from newsarchive.archive import Archive
+
 EDITED_REPRINT = "http://zjifz.org.cn/show-10595.html"
 REMOVED_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202302/t20230221_2261035.html"
 MOVED_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202302/t20230224_2262958.html"
@@ -104,14 +106,8 @@ def test_export_since_the_second_run_holds_what_it_changed(runs):
 
 def test_the_edited_reprints_check_is_new_and_its_history_kept(runs):
     _, archive, *_ = runs
-    db = sqlite3.connect(archive / "archive.sqlite3")
-    history = [
-        json.loads(row[0])
-        for row in db.execute(
-            "SELECT check_record FROM check_history WHERE reprint_url = ? ORDER BY rowid",
-            (EDITED_REPRINT,),
-        )
-    ]
+    with Archive(archive) as opened:
+        history = opened.checks.history(EDITED_REPRINT)
     assert len(history) == 2
     numbers = history[1]["changed_numbers"]
     assert any(n["original"].startswith("800") and n["reprint"].startswith("900") for n in numbers)

@@ -1,5 +1,6 @@
 """Tests of the archive: what saving does, aliases, links, runs, failures and record queries."""
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -68,6 +69,27 @@ def test_changed_body_is_kept_as_a_second_version_and_becomes_the_record(archive
     assert [record["body"] for record in archive.records.all()] == [edited["body"]]
 
 
+def test_each_version_s_text_is_stored_once(archive):
+    """Three versions of a page: three documents in the database, not the latest twice."""
+    first = sample_record(SEED)
+    second = sample_record(SEED, paragraphs=first["paragraphs"] + ["编者按：本文有更新。"])
+    third = sample_record(SEED, paragraphs=first["paragraphs"][1:])
+    for record in (first, second, third):
+        archive.records.save(record)
+
+    stored = [
+        row[0]
+        for row in archive.db.execute(
+            "SELECT record FROM records UNION ALL SELECT record FROM versions WHERE record != ''"
+        )
+    ]
+    assert sorted(json.loads(document)["paragraphs"] for document in stored) == sorted(
+        record["paragraphs"] for record in (first, second, third)
+    )
+    assert archive.records.versions(SEED) == [first, second, third]
+    assert [r["version"] for r in archive.records.all_versions()] == [1, 2, 3]
+
+
 def test_unchanged_page_seen_in_a_later_run_keeps_its_first_run_and_moves_its_last_run(archive):
     first, second = archive.runs.start("xunrui"), archive.runs.start("xunrui")
     archive.records.save(sample_record(SEED), run=first)
@@ -131,6 +153,24 @@ def test_a_url_taking_over_drops_the_check_of_the_url_it_replaces(archive):
 
     assert list(archive.checks.all()) == []  # STATIC gets a check of its own
     assert archive.checks.verdict_counts() == {}
+    assert archive.checks.history(DYNAMIC) == [  # what was said of it stays on record
+        {"reprint_url": DYNAMIC, "verdict": "faithful", "checked_at": "x"}
+    ]
+
+
+def test_each_check_in_a_reprint_s_history_is_stored_once(archive):
+    said = [
+        {"reprint_url": SEED, "verdict": "faithful", "checked_at": "1"},
+        {"reprint_url": SEED, "verdict": "edited", "checked_at": "2"},
+        {"reprint_url": SEED, "verdict": "edited", "checked_at": "3"},  # says nothing new
+    ]
+    assert [archive.checks.save(check) for check in said] == [True, True, False]
+    assert archive.checks.history(SEED) == said[:2]
+    documents = archive.db.execute(
+        "SELECT check_record FROM checks UNION ALL"
+        " SELECT check_record FROM check_history WHERE check_record != ''"
+    ).fetchall()
+    assert sorted(json.loads(row[0])["checked_at"] for row in documents) == ["1", "3"]
 
 
 def test_both_arrival_orders_of_static_and_dynamic_url_give_the_same_archive(tmp_path):

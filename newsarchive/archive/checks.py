@@ -5,9 +5,21 @@ import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
-from newsarchive.archive.database import transaction
+from newsarchive.archive.database import LATEST, transaction
 from newsarchive.archive.urls import canonical
 from newsarchive.clock import utc_now
+
+
+def drop_check(db: sqlite3.Connection, key: str) -> None:
+    """The stored check of the reprint `key` goes; its history keeps every check it had."""
+    db.execute(
+        "UPDATE check_history SET check_record ="
+        " (SELECT check_record FROM checks WHERE reprint_url = ?)"
+        " WHERE reprint_url = ? AND check_record = ?"
+        " AND EXISTS (SELECT 1 FROM checks WHERE reprint_url = ?)",
+        (key, key, LATEST, key),
+    )
+    db.execute("DELETE FROM checks WHERE reprint_url = ?", (key,))
 
 
 class Checks:
@@ -18,21 +30,38 @@ class Checks:
 
     def save(self, check: dict[str, Any]) -> bool:
         """Store a reprint's check; one that says something new is kept in its history too
-        (True then): a reprint edited, or its original changed or gone, is seen over time."""
+        (True then): a reprint edited, or its original changed or gone, is seen over time.
+
+        The newest history entry's document is the stored check itself (check_record holds
+        LATEST), so each check is stored once; a newer entry hands the one before it back.
+        """
         key = canonical(check["reprint_url"])
         document = json.dumps(check, ensure_ascii=False)
         with transaction(self.db):
-            row = self.db.execute(
-                "SELECT check_record FROM check_history WHERE reprint_url = ?"
+            current = self.db.execute(
+                "SELECT check_record FROM checks WHERE reprint_url = ?", (key,)
+            ).fetchone()
+            latest = self.db.execute(
+                "SELECT rowid, check_record FROM check_history WHERE reprint_url = ?"
                 " ORDER BY rowid DESC LIMIT 1",
                 (key,),
             ).fetchone()
-            new = row is None or _said(row["check_record"]) != _said(document)
+            said_before = None
+            if latest is not None:
+                said_before = latest["check_record"]
+                if said_before == LATEST:
+                    said_before = current["check_record"] if current else None
+            new = said_before is None or _said(said_before) != _said(document)
             if new:
+                if latest is not None and latest["check_record"] == LATEST:
+                    self.db.execute(
+                        "UPDATE check_history SET check_record = ? WHERE rowid = ?",
+                        (said_before or "null", latest["rowid"]),
+                    )
                 self.db.execute(
                     "INSERT INTO check_history (reprint_url, verdict, check_record, checked_at)"
                     " VALUES (?, ?, ?, ?)",
-                    (key, check.get("verdict"), document, check.get("checked_at") or utc_now()),
+                    (key, check.get("verdict"), LATEST, check.get("checked_at") or utc_now()),
                 )
             self.db.execute(
                 "INSERT INTO checks (reprint_url, original_url, verdict, check_record, checked_at)"
@@ -50,12 +79,22 @@ class Checks:
         return new
 
     def history(self, reprint_url: str) -> list[dict[str, Any]]:
-        """Every check of a reprint that differed from the one before, oldest first."""
+        """Every check of a reprint that differed from the one before, oldest first, each
+        with the time it was first said (the newest is the stored check, which says the same
+        and may have been made again since)."""
         rows = self.db.execute(
-            "SELECT check_record FROM check_history WHERE reprint_url = ? ORDER BY rowid",
+            "SELECT h.check_record AS entry, h.checked_at, c.check_record AS current"
+            " FROM check_history h LEFT JOIN checks c ON c.reprint_url = h.reprint_url"
+            " WHERE h.reprint_url = ? ORDER BY h.rowid",
             (canonical(reprint_url),),
         )
-        return [json.loads(row["check_record"]) for row in rows]
+        history = []
+        for row in rows:
+            if row["entry"] != LATEST:
+                history.append(json.loads(row["entry"]))
+            elif row["current"] is not None:
+                history.append(json.loads(row["current"]) | {"checked_at": row["checked_at"]})
+        return history
 
     def unchecked_reprints(self) -> list[str]:
         """Stored reprints without a check (a crawl killed between storing and checking)."""

@@ -6,6 +6,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 DATABASE_NAME = "archive.sqlite3"
+# A document column holding this instead of JSON: the document is the live row's (the latest
+# version's is in records, the newest history entry's in checks), so it is stored once.
+LATEST = ""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
-from newsarchive.archive.database import transaction
+from newsarchive.archive.checks import drop_check
+from newsarchive.archive.database import LATEST, transaction
 from newsarchive.archive.links import Links
 from newsarchive.archive.urls import canonical, preferred
 from newsarchive.clock import utc_now
@@ -64,8 +65,16 @@ class Stored:
     url: str
 
 
+# A version's document, wherever it is kept (the query joins records r to versions v).
+VERSION_DOCUMENT = f"CASE WHEN v.record = '{LATEST}' THEN r.record ELSE v.record END"
+
+
 class Records:
-    """The records, versions and aliases tables. A reprint's save also sets its link."""
+    """The records, versions and aliases tables. A reprint's save also sets its link.
+
+    Each document is stored once: the latest version's is the record's own (versions.record
+    holds LATEST), and a new version hands the one before its document back.
+    """
 
     def __init__(self, db: sqlite3.Connection, links: Links, skipped: list[dict[str, str]]):
         self.db, self.links, self.skipped = db, links, skipped
@@ -174,7 +183,8 @@ class Records:
         query = (
             # CROSS JOIN: records first, along records_by_publication, so that only each
             # record's own versions are sorted, never the whole table in memory.
-            "SELECT v.url, v.version, v.seen_at, v.run, v.changes, v.record FROM records r"
+            f"SELECT v.url, v.version, v.seen_at, v.run, v.changes, {VERSION_DOCUMENT} AS record"
+            " FROM records r"
             f" CROSS JOIN versions v ON v.url = r.url {where}"
             " ORDER BY r.published_at IS NULL, r.published_at, r.url, v.version"
         )
@@ -198,7 +208,11 @@ class Records:
 
     def versions(self, url: str) -> list[dict[str, Any]]:
         key = canonical(url)
-        rows = self.db.execute("SELECT record FROM versions WHERE url = ? ORDER BY version", (key,))
+        rows = self.db.execute(
+            f"SELECT {VERSION_DOCUMENT} AS record FROM versions v"
+            " LEFT JOIN records r ON r.url = v.url WHERE v.url = ? ORDER BY v.version",
+            (key,),
+        )
         loaded = (self._loaded(key, row["record"], "versions") for row in rows)
         return [record for record in loaded if record is not None]
 
@@ -316,8 +330,14 @@ class Records:
         self.db.execute("DELETE FROM aliases WHERE alias = ?", (key,))  # now a page of its own
         document = json.dumps(record, ensure_ascii=False)
         summary = None
-        if not is_new and (before := self.get(key)) is not None:
-            summary = json.dumps(changes(before, record), ensure_ascii=False)
+        previous = None if is_new else self._stored(key, "record")
+        if previous is not None:
+            self.db.execute(  # the version before keeps its own document from now on
+                "UPDATE versions SET record = ? WHERE url = ? AND record = ?",
+                (previous, key, LATEST),
+            )
+            if (before := self._loaded(key, previous)) is not None:
+                summary = json.dumps(changes(before, record), ensure_ascii=False)
         values = (
             record.get("kind"),
             record.get("site"),
@@ -345,7 +365,7 @@ class Records:
         self.db.execute(
             "INSERT INTO versions (url, version, content_hash, record, seen_at, run, changes)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (key, self._next_version(key), record.get("content_hash"), document, now, run, summary),
+            (key, self._next_version(key), record.get("content_hash"), LATEST, now, run, summary),
         )
 
     def _next_version(self, key: str) -> int:
@@ -365,6 +385,11 @@ class Records:
         other = self.same_content(record)
         if other is None:
             return False
+        self.db.execute(  # its record goes: its latest version keeps the document
+            "UPDATE versions SET record = (SELECT record FROM records WHERE url = ?)"
+            " WHERE url = ? AND record = ?",
+            (other, other, LATEST),
+        )
         self.db.execute(
             "DELETE FROM versions WHERE url = ? AND content_hash = ?",
             (other, record["content_hash"]),
@@ -380,7 +405,7 @@ class Records:
         self.db.execute("DELETE FROM records WHERE url = ?", (other,))
         self.db.execute("UPDATE aliases SET url = ? WHERE url = ?", (key, other))
         self.links.set_original(other, None, now)
-        self.db.execute("DELETE FROM checks WHERE reprint_url = ?", (other,))
+        drop_check(self.db, other)
         self._alias(other, key, now, run)
         return True
 

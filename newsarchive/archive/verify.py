@@ -8,6 +8,7 @@ from functools import cache
 import fastjsonschema
 
 from newsarchive.archive import Archive
+from newsarchive.archive.database import LATEST
 from newsarchive.archive.validation import validation_errors
 from newsarchive.items import check_schema
 
@@ -38,12 +39,23 @@ def problems(archive: Archive) -> Iterator[dict[str, str]]:
             yield {"table": "database", "url": "", "problem": line}
     tables = (
         ("records", "SELECT url, record FROM records ORDER BY url"),
-        ("versions", "SELECT url, record FROM versions ORDER BY url, version"),
+        # A latest version's document is its record's, checked above.
+        (
+            "versions",
+            f"SELECT url, record FROM versions WHERE record != '{LATEST}' ORDER BY url, version",
+        ),
     )
     for table, query in tables:
         for url, record, problem in _documents(archive, query):
             errors = [problem] if record is None else validation_errors(record)
             yield from ({"table": table, "url": url, "problem": error} for error in errors)
+    orphans = archive.db.execute(
+        "SELECT v.url FROM versions v LEFT JOIN records r ON r.url = v.url"
+        " WHERE v.record = ? AND r.url IS NULL ORDER BY v.url",
+        (LATEST,),
+    )
+    for (url,) in orphans:
+        yield {"table": "versions", "url": url, "problem": "latest version without its record"}
     query = "SELECT reprint_url, check_record FROM checks ORDER BY reprint_url"
     for url, check, problem in _documents(archive, query):
         if check is not None:
