@@ -267,7 +267,9 @@ def run_crawler(replay: ReplayProcess, logs: Path, args: list[str], env=None) ->
         "cpu": figures["cpu"],
         "peak": figures["peak_mb"],
         "server": server,
-        "others": max(0.0, busy - figures["process_cpu"] - server),
+        "workers": figures["workers_cpu"],
+        "workers_peak": figures["workers_peak_mb"],
+        "others": max(0.0, busy - figures["process_cpu"] - figures["workers_cpu"] - server),
         "wall": wall,
     }
 
@@ -324,7 +326,7 @@ def median(rounds: list[dict]) -> dict:
 
 
 def report(results: dict[str, dict], articles: int) -> None:
-    row = "{:<12} {:>6} {:>8} {:>6} {:>10} {:>8} {:>6} {:>8} {:>9} {:>9} {:>7}".format
+    row = "{:<12} {:>6} {:>8} {:>6} {:>10} {:>8} {:>6} {:>8} {:>10} {:>10} {:>9} {:>9} {:>7}".format
     print(
         row(
             "crawler",
@@ -335,6 +337,8 @@ def report(results: dict[str, dict], articles: int) -> None:
             "pages/s",
             "ratio",
             "peak MB",
+            "workers s",
+            "workers MB",
             "server s",
             "others s",
             "wall s",
@@ -351,6 +355,8 @@ def report(results: dict[str, dict], articles: int) -> None:
                 f"{r['pages'] / r['crawl']:.1f}",
                 f"{r['ratio']:.2f}",
                 f"{r['peak']:.0f}",
+                f"{r['workers']:.1f}",
+                f"{r['workers_peak']:.0f}",
                 f"{r['server']:.1f}",
                 f"{r['others']:.1f}",
                 f"{r['wall']:.1f}",

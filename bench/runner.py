@@ -13,7 +13,10 @@ it writes OUT, one JSON object:
   the window of `elapsed_time_seconds`, so cpu ≈ crawl time means the crawl was CPU-bound;
 - `process_cpu`: CPU seconds of the whole process, interpreter start-up included;
 - `peak_mb`: `VmHWM` of /proc/self/status, the high-water mark of this process's own memory.
-  exec starts it afresh; `ru_maxrss` of a child does not (on Linux it keeps the parent's).
+  exec starts it afresh; `ru_maxrss` of a child does not (on Linux it keeps the parent's);
+- `workers_cpu`: CPU seconds of the processes the crawl started (newsarchive's workers,
+  crawl/workers.py), counted once they were joined at the crawl's end;
+- `workers_peak_mb`: their `VmHWM`s added up, read as the spider closed, while they still run.
 
 Only the standard library and Scrapy are imported before the crawl, so the baseline's peak is
 Scrapy's and newsarchive's is what `newsarchive crawl` itself imports and holds.
@@ -40,17 +43,30 @@ def spider_opened(spider) -> None:
     window["opened"] = cpu_seconds()
 
 
+def children_peak_mb() -> float:
+    """The high-water marks of this process's children (the crawl's workers), added up."""
+    total = 0.0
+    for task in Path("/proc/self/task").iterdir():
+        for child in (task / "children").read_text().split():
+            try:
+                total += peak_mb(Path(f"/proc/{child}/status"))
+            except (OSError, RuntimeError):  # gone meanwhile
+                continue
+    return total
+
+
 def spider_closed(spider, reason) -> None:
     # Connected for any sender, so after the crawler's own receivers, CoreStats's included.
     window["closed"] = cpu_seconds()
+    window["workers_peak_mb"] = children_peak_mb()
     window["stats"] = spider.crawler.stats.get_stats()
 
 
-def peak_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
+def peak_mb(status: Path = Path("/proc/self/status")) -> float:
+    for line in status.read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024  # kB
-    raise RuntimeError("no VmHWM in /proc/self/status")
+    raise RuntimeError(f"no VmHWM in {status}")
 
 
 class BaselineSpider(scrapy.Spider):
@@ -108,6 +124,8 @@ def run(argv: list[str]) -> int:
         "cpu": window.get("closed", 0.0) - window.get("opened", 0.0),
         "process_cpu": cpu_seconds(),
         "peak_mb": peak_mb(),
+        "workers_cpu": sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2]),
+        "workers_peak_mb": window.get("workers_peak_mb", 0.0),
     }
     out.write_text(json.dumps(report, default=str))
     return code
