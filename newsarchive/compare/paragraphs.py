@@ -46,7 +46,7 @@ def paragraph_entries(original: Side, reprint: Side, matches: list[Match]) -> li
 def _entry(nodes, original: Side, reprint: Side, statuses, covered_o, covered_r) -> dict:
     o_paragraphs = [index for side, index in nodes if side == "o"]
     r_paragraphs = [index for side, index in nodes if side == "r"]
-    seen = set().union(*(statuses.get(node, set()) for node in nodes))
+    seen = set().union(*(statuses[node] for node in nodes if node in statuses))
     partly = any(covered_o[i] < 0 for i in o_paragraphs) or any(
         covered_r[j] < 0 for j in r_paragraphs
     )
@@ -60,17 +60,20 @@ def _entry(nodes, original: Side, reprint: Side, statuses, covered_o, covered_r)
         # One status for the whole group (a group with both sides exists only through a
         # match): kept, changed, or moved as a whole.
         [status] = seen
-    folded_o = "\n".join(original.folded[i] for i in o_paragraphs)
-    folded_r = "\n".join(reprint.folded[j] for j in r_paragraphs)
+    diff, numbers = [], []
+    if status == "changed":
+        # Diffs and numbers are read on the folded copies: width and quotes are not edits.
+        folded_o = "\n".join(original.folded[i] for i in o_paragraphs)
+        folded_r = "\n".join(reprint.folded[j] for j in r_paragraphs)
+        diff, numbers = char_diff(folded_o, folded_r), numbers_changed(folded_o, folded_r)
     return {
         "status": status,
         "original_index": original.record_index[o_paragraphs[0]] if o_paragraphs else None,
         "reprint_index": reprint.record_index[r_paragraphs[0]] if r_paragraphs else None,
         "original_text": "\n".join(original.raw[i] for i in o_paragraphs),
         "reprint_text": "\n".join(reprint.raw[j] for j in r_paragraphs),
-        # Diffs and numbers are read on the folded copies: width and quotes are not edits.
-        "diff": char_diff(folded_o, folded_r) if status == "changed" else [],
-        "numbers": numbers_changed(folded_o, folded_r) if status == "changed" else [],
+        "diff": diff,
+        "numbers": numbers,
     }
 
 
