@@ -28,9 +28,18 @@ from newsarchive.crawl.destinations import FOLLOWED_SCHEMES
 from newsarchive.crawl.failures import fetch_failure
 from newsarchive.crawl.incremental import KIND, Recheck, state_of_failure
 from newsarchive.crawl.signals import page_redirected, report_failure
+from newsarchive.crawl.warc import BUILT_BY_READER, captured
+from newsarchive.crawl.warc_files import Built, Exchange, build_exchange
 from newsarchive.items import Article
 from newsarchive.parsers.reading import read_page
 from newsarchive.sites import DEFAULT_SITES, Site, adhoc_site, choose, load_sites
+
+
+def read_fetched(exchange: Exchange | None, *page) -> tuple[Built | None, tuple]:
+    """What a worker does with a fetched article page, in one message: its WARC records
+    built, if the WARC middleware left them to it, and the page read (read_page)."""
+    return (build_exchange(exchange) if exchange is not None else None), read_page(*page)
+
 
 STAGE = "newsarchive_stage"  # request meta: "start" for a start page, whose loss fails the run
 MAX_PAGES = 20  # pages of one article joined at most: a pager that never ends is a bug
@@ -152,7 +161,7 @@ class SitesSpider(scrapy.Spider):
         if not plan.fetch:
             self.crawler.stats.inc_value(f"newsarchive/incremental/skipped_{kind}")
             return None
-        meta = {KIND: kind, **options.pop("meta", {})}
+        meta = {KIND: kind, BUILT_BY_READER: True, **options.pop("meta", {})}
         if plan.headers:
             meta["handle_httpstatus_list"] = [304]
         callback = self.parse_reprint if kind == "reprint" else self.parse_original
@@ -320,6 +329,7 @@ class SitesSpider(scrapy.Spider):
                 callback=self.parse_continuation,
                 errback=self.continuation_failed,
                 dont_filter=True,
+                meta={BUILT_BY_READER: True},
                 cb_kwargs={"item": item, "more": more[1:], "site": site},
             )
             return
@@ -387,13 +397,23 @@ class SitesSpider(scrapy.Spider):
             self.crawler.signals.send_catch_log(
                 page_redirected, urls=redirected_from, url=response.url
             )
+        try:
+            return await self._read(response, kind, site, continuation)
+        finally:
+            captured(self.crawler, response)  # the WARC records, if not yet written
+
+    async def _read(
+        self, response: Response, kind: str, site: Site | None, continuation: bool
+    ) -> tuple[Article | None, list[str]]:
         if not isinstance(response, HtmlResponse):
             self.not_html(response)
             return None, []
+        pending = response.meta.get("warc")
         try:
-            reason, item, more = await workers.run(
+            built, (reason, item, more) = await workers.run(
                 self.crawler,
-                read_page,
+                read_fetched,
+                pending if isinstance(pending, Exchange) else None,
                 response.url,
                 response.status,
                 dict(response.headers),
@@ -404,6 +424,7 @@ class SitesSpider(scrapy.Spider):
                 site.fields if site else {},
                 continuation,
             )
+            capture = captured(self.crawler, response, built)  # before the record is stored
             if reason is not None:
                 report_failure(
                     self.crawler,
@@ -413,7 +434,7 @@ class SitesSpider(scrapy.Spider):
                     http_status=response.status,
                 )
                 return None, []
-            item.capture = response.meta.get("warc")  # crawl/warc.py: the response as received
+            item.capture = capture  # the response as received
             return item, more
         except Exception as error:  # a parser bug loses this page, not the run
             self.logger.exception("Could not parse %s", response.url)

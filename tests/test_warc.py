@@ -24,7 +24,8 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
-from newsarchive.crawl.warc import WarcFiles, WarcMiddleware
+from newsarchive.crawl.warc import BUILT_BY_READER, WarcMiddleware, captured
+from newsarchive.crawl.warc_files import Exchange, WarcFiles, build_exchange
 from newsarchive.replay import ReplayServer, sample_path
 
 SEED = "http://zjifz.org.cn/show-10595.html"
@@ -402,6 +403,74 @@ def test_responses_that_no_fetch_produced_are_not_written(tmp_path):
     assert warc_files(tmp_path) == []
     assert "warc" not in cached.meta and "warc" not in made_up.meta
     assert warc.stats.get_value("newsarchive/warc/not_fetched") == 2
+
+
+# An article page's records built by its reader (a worker process), written by the spider.
+
+
+def article_request(url: str = "http://zjifz.org.cn/show-1.html") -> Request:
+    return Request(url, meta={BUILT_BY_READER: True})
+
+
+def test_an_article_fetch_is_left_to_its_reader_and_written_as_the_reader_built_it(tmp_path):
+    warc = middleware(tmp_path)
+    request = article_request()
+    answer = fetched(warc, request, body=b"<html>page</html>")
+    pending = request.meta["warc"]
+    assert isinstance(pending, Exchange)
+    assert [r.type for r in read_records(warc_files(tmp_path)[0])] == ["warcinfo"]  # not yet
+    built = build_exchange(pending)  # as the worker does it
+    pointer = captured(warc.crawler, answer, built)
+    assert captured(warc.crawler, answer) == pointer  # written once
+    warc.spider_closed()
+    (path,) = warc_files(tmp_path)
+    records = read_records(path)
+    assert [r.type for r in records] == ["warcinfo", "response", "request"]
+    response = records[1]
+    assert (response.offset, response["WARC-Record-ID"]) == (pointer["offset"], built[1])
+    assert (response.url, response.status, response.payload) == (
+        request.url,
+        200,
+        b"<html>page</html>",
+    )
+    assert response["WARC-Warcinfo-ID"] == records[0]["WARC-Record-ID"]
+    assert response.concurrent == [records[2]["WARC-Record-ID"]]
+    assert warcio("check", str(path)).returncode == 0
+
+
+def test_only_a_whole_page_is_left_to_the_reader(tmp_path):
+    warc = middleware(tmp_path)
+    moved, gone = article_request(), article_request("http://zjifz.org.cn/show-2.html")
+    fetched(warc, moved, status=301, headers={"Location": "/show-3.html"})
+    fetched(warc, gone, status=404, body=b"gone")
+    assert {"file", "offset", "record_id"} == set(moved.meta["warc"]) == set(gone.meta["warc"])
+
+
+def test_a_fetch_its_reader_never_built_is_written_when_the_spider_closes(tmp_path):
+    warc = middleware(tmp_path)
+    fetched(warc, article_request(), body=b"never read")  # the crawl stopped first
+    warc.spider_closed()
+    (path,) = warc_files(tmp_path)
+    response = read_records(path)[1]
+    assert (response.type, response.payload) == ("response", b"never read")
+
+
+def test_records_built_for_a_file_rotated_since_are_rebuilt_for_the_current_one(tmp_path):
+    files = WarcFiles(tmp_path, max_bytes=1, info={"software": "test"})  # a file per fetch
+    request = b"GET /show-1.html HTTP/1.1\r\nHost: zjifz.org.cn\r\n\r\n"
+    answer = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\npage"
+    early = files.prepare("http://zjifz.org.cn/show-1.html", request, answer, {})
+    built = build_exchange(early)  # meanwhile another fetch fills the file:
+    files.write_exchange("http://zjifz.org.cn/show-2.html", request, answer, {})
+    pointer = files.write(early, built)
+    files.close()
+    first, second = sorted(tmp_path.glob("*.warc.gz"))
+    assert read_records(first)[1].url == "http://zjifz.org.cn/show-2.html"
+    assert pointer["file"] == second.name and pointer["record_id"] != built[1]
+    warcinfo, response, _ = read_records(second)
+    assert response["WARC-Warcinfo-ID"] == warcinfo["WARC-Record-ID"]
+    assert response["WARC-Date"] == early.fields["WARC-Date"]  # when it was fetched
+    assert (response.url, response.payload) == ("http://zjifz.org.cn/show-1.html", b"page")
 
 
 def test_the_replay_serves_the_last_capture_of_a_url_across_files(tmp_path):

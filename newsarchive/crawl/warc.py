@@ -5,39 +5,44 @@ record, each file opening with a `warcinfo` record. A fetch is a `response` reco
 line, headers and body bytes as received: still compressed, 3xx included) and the `request`
 record that asked for it, linked by WARC-Concurrent-To; `request.meta["warc"]` then points
 at the response record, for the spider to store with the page's record.
+
+An article page's records are built where the page is read, in a worker process
+(crawl/workers.py): building and gzipping them cost the reactor 0.4 ms a page. The middleware
+then leaves a pending `Exchange` in the meta, and the spider writes the built bytes with
+`captured()` before it stores the record; whatever is still pending when the spider closes is
+written then, so no fetch goes unrecorded.
 """
 
-import http
-import io
 import logging
-import os
 import platform
-from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Self
-from urllib.parse import urldefrag, urlsplit
-from weakref import WeakSet
+from urllib.parse import urldefrag
+from weakref import WeakKeyDictionary, WeakSet
 
 import scrapy
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from scrapy.http import Headers, Response
+from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 from newsarchive.crawl.archive import archive_failed
+from newsarchive.crawl.warc_files import (
+    Built,
+    Exchange,
+    WarcFiles,
+    request_head,
+    response_head,
+)
 
 logger = logging.getLogger(__name__)
+_middlewares: WeakKeyDictionary[Crawler, "WarcMiddleware"] = WeakKeyDictionary()
 WARC_DIR = "warc"  # inside the archive directory
 STATS = "newsarchive/warc/"
-# Scrapy hands over a body already de-chunked: the header keeps its value under this name
-# (the prefix web archives use for such headers), so no reader dechunks the bytes again.
-TRANSFER_ENCODING = b"Transfer-Encoding"
-RENAMED_TRANSFER_ENCODING = b"X-Archive-Orig-Transfer-Encoding"
-NOT_RECORDED = (b"Proxy-Authorization",)  # a credential for the proxy, never for the site
+# Request meta: the page's reader builds its records (an article page, when fetched whole).
+BUILT_BY_READER = "newsarchive_warc_built_by_reader"
 # What the downloader flags a cut-short body with, as WARC-Truncated says it.
 TRUNCATED = {"dataloss": "disconnect", "partial": "unspecified"}
 CONFORMS_TO = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
@@ -56,169 +61,6 @@ INFO_SETTINGS = (
 )
 
 
-class ExactHeaders(StatusAndHeaders):
-    """An HTTP head written byte for byte: warcio would percent-encode non-ASCII values."""
-
-    def __init__(self, raw: bytes):
-        super().__init__(raw.split(b"\r\n", 1)[0].decode("latin-1"), [])  # the status line
-        self.raw = raw
-
-    def compute_headers_buffer(self, header_filter=None) -> None:
-        self.headers_buff = self.raw
-
-
-def _header_lines(headers: Headers) -> bytes:
-    lines = b""
-    for name, values in headers.items():
-        if name in NOT_RECORDED:
-            continue
-        name = RENAMED_TRANSFER_ENCODING if name == TRANSFER_ENCODING else name
-        lines += b"".join(name + b": " + value + b"\r\n" for value in values)
-    return lines
-
-
-def response_head(response: Response) -> bytes:
-    """Status line and headers. Scrapy keeps neither the reason phrase nor the header names'
-    case: the phrase is the standard one, the names are title-cased."""
-    protocol = response.protocol if (response.protocol or "").startswith("HTTP/") else "HTTP/1.1"
-    try:
-        phrase = http.HTTPStatus(response.status).phrase
-    except ValueError:
-        phrase = ""
-    line = f"{protocol} {response.status} {phrase}".rstrip().encode("latin-1")
-    return line + b"\r\n" + _header_lines(response.headers) + b"\r\n"
-
-
-def request_head(request: Request, url: str) -> bytes:
-    """The request line as sent to the site (also when a proxy carried it) and the headers;
-    Host and Content-Length as the HTTP client adds them."""
-    parts = urlsplit(url)
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    head = f"{request.method} {target} HTTP/1.1\r\n".encode("latin-1")
-    if b"Host" not in request.headers:
-        head += b"Host: " + parts.netloc.rpartition("@")[2].encode("ascii") + b"\r\n"
-    head += _header_lines(request.headers)
-    if request.body and b"Content-Length" not in request.headers:
-        head += f"Content-Length: {len(request.body)}\r\n".encode()
-    return head + b"\r\n"
-
-
-class WholeWrites(io.FileIO):
-    """An unbuffered file whose writes are whole or raise (warcio ignores a short write's
-    count), so a failed record can be cut off the file with nothing left in a buffer."""
-
-    def write(self, data) -> int:
-        view = memoryview(data)
-        while view:
-            view = view[super().write(view) :]
-        return len(data)
-
-
-class WarcFiles:
-    """Gzipped WARC files in one directory, written a whole record at a time (flushed after
-    each) and rotated once a file reaches `max_bytes`; a request-response pair never spans two
-    files. Every file is new: one crawl never appends to another's."""
-
-    def __init__(self, directory: Path, max_bytes: int, info: dict[str, Any]):
-        self.directory, self.max_bytes, self.info = Path(directory), max_bytes, info
-        self.writer = WARCWriter(None, gzip=True, warc_version="1.1")
-        self.file: WholeWrites | None = None
-        self.name = ""
-        self.warcinfo_id = ""
-        self.serial = 0
-        self.sizes: dict[str, int] = {}  # every file written, by name: its size in bytes
-        self.records = 0
-
-    def _open(self) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        while self.file is None:
-            stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")[:17]
-            name = f"newsarchive-{stamp}-{self.serial:05d}.warc.gz"
-            self.serial += 1
-            try:
-                self.file = WholeWrites(self.directory / name, "xb")
-            except FileExistsError:
-                continue
-            self.name = name
-        self.writer.out = self.file
-        warcinfo = self.writer.create_warcinfo_record(self.name, self.info)
-        self.warcinfo_id = warcinfo.rec_headers.get_header("WARC-Record-ID")
-        try:
-            self._write(warcinfo)
-        except BaseException:
-            self._undo(0)
-            raise
-
-    def _write(self, record) -> None:
-        self.writer.write_record(record)  # flushed whole: warcio flushes after every record
-        self.records += 1
-        self.sizes[self.name] = self.file.tell()
-
-    def write_exchange(
-        self, url: str, request: bytes, response: bytes, fields: dict[str, str]
-    ) -> dict[str, Any]:
-        """Write one fetch: `request` and `response` are whole HTTP messages (head and body)
-        split at the first blank line; `fields` are WARC headers of the response record.
-        The pointer to the response record: {file, offset, record_id}."""
-        if self.file is None:
-            self._open()
-        start = self.file.tell()
-        try:
-            records = self._exchange(url, request, response, fields)
-            self._write(records[0])
-            self._write(records[1])
-        except BaseException:
-            self._undo(start)
-            raise
-        pointer = {
-            "file": self.name,
-            "offset": start,
-            "record_id": records[0].rec_headers.get_header("WARC-Record-ID"),
-        }
-        if self.file.tell() >= self.max_bytes:
-            self.close()
-        return pointer
-
-    def _exchange(self, url: str, request: bytes, response: bytes, fields: dict[str, str]):
-        """The response record and the request record, each naming the other."""
-        common = {"WARC-Date": self.writer.curr_warc_date(), "WARC-Warcinfo-ID": self.warcinfo_id}
-        built = []
-        for kind, message, extra in (("response", response, fields), ("request", request, {})):
-            head, _, body = message.partition(b"\r\n\r\n")
-            built.append(
-                self.writer.create_warc_record(
-                    url,
-                    kind,
-                    payload=io.BytesIO(body),
-                    length=len(body),
-                    warc_headers_dict=common | extra,
-                    http_headers=ExactHeaders(head + b"\r\n\r\n"),
-                )
-            )
-        for record, other in zip(built, built[::-1], strict=True):
-            other_id = other.rec_headers.get_header("WARC-Record-ID")
-            record.rec_headers.add_header("WARC-Concurrent-To", other_id)
-        return built
-
-    def _undo(self, start: int) -> None:
-        """Cut a record that could not be written whole off the file, so the file holds whole
-        records only, and write no more to it."""
-        file, self.file = self.file, None
-        try:
-            file.truncate(start)
-            self.sizes[self.name] = start
-        finally:
-            file.close()
-
-    def close(self) -> None:
-        if self.file is not None:
-            file, self.file = self.file, None
-            try:
-                os.fsync(file.fileno())
-            finally:
-                file.close()
-
-
 class WarcMiddleware:
     """Write every response the downloader fetches, and its request, to the archive's WARC
     files (NEWSARCHIVE_WARC_ENABLED), then set `request.meta["warc"]` to the response record.
@@ -232,6 +74,7 @@ class WarcMiddleware:
         self.files, self.crawler = files, crawler
         self.stats: StatsCollector = crawler.stats
         self.sent: WeakSet[Request] = WeakSet()  # requests that went on to the downloader
+        self.pending: set[Exchange] = set()  # fetched, left to the reader to build
         self.failed = False
 
     @classmethod
@@ -260,7 +103,7 @@ class WarcMiddleware:
         files = WarcFiles(
             Path(archive) / WARC_DIR, settings.getint("NEWSARCHIVE_WARC_MAX_BYTES"), info
         )
-        middleware = cls(files, crawler)
+        middleware = _middlewares[crawler] = cls(files, crawler)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
@@ -288,27 +131,57 @@ class WarcMiddleware:
         if run is not None:
             self.files.info["isPartOf"] = f"newsarchive run {run}"  # in the next warcinfo
         try:
-            pointer = self.files.write_exchange(
+            exchange = self.files.prepare(
                 url,
                 request_head(request, url) + (request.body or b""),
                 response_head(response) + response.body,
                 fields,
             )
         except OSError as error:
-            # The page would be stored without its evidence: stop, as a full archive does.
-            self.failed = True
-            logger.error("Cannot write the WARC record of %s: %s", url, error)
-            archive_failed(self.crawler, error)
+            self._failed(url, error)
             return response
+        if request.meta.get(BUILT_BY_READER) and response.status == 200:
+            self.pending.add(exchange)
+            request.meta["warc"] = exchange  # captured() writes it
+        else:
+            request.meta["warc"] = self.write(exchange)
+        return response
+
+    def write(self, exchange: Exchange, built: Built | None = None) -> dict[str, Any] | None:
+        """Write a fetch (WarcFiles.write); None once the files cannot be written."""
+        self.pending.discard(exchange)
+        if self.failed:
+            return None
+        try:
+            return self.files.write(exchange, built)
+        except OSError as error:
+            self._failed(exchange.url, error)
+            return None
         finally:  # this run's files as they are now, for the run's summary
             self.stats.set_value(STATS + "records", self.files.records)
             self.stats.set_value(STATS + "bytes", sum(self.files.sizes.values()))
             self.stats.set_value(STATS + "files", dict(self.files.sizes))
-        request.meta["warc"] = pointer
-        return response
+
+    def _failed(self, url: str, error: OSError) -> None:
+        # The page would be stored without its evidence: stop, as a full archive does.
+        self.failed = True
+        logger.error("Cannot write the WARC record of %s: %s", url, error)
+        archive_failed(self.crawler, error)
 
     def spider_closed(self) -> None:
+        for exchange in list(self.pending):  # fetched, but never read (the crawl was stopped)
+            self.write(exchange)
         self.files.close()
+
+
+def captured(crawler: Crawler, response: Response, built: Built | None = None) -> dict | None:
+    """The pointer to the response's WARC record, which the spider stores with its record:
+    written now, from `built` if given, when the middleware left it to the page's reader."""
+    capture = response.meta.get("warc")
+    if isinstance(capture, Exchange):
+        capture = _middlewares[crawler].write(capture, built)
+        response.meta["warc"] = capture
+    return capture
 
 
 def _setting(value: Any) -> str:
