@@ -8,6 +8,7 @@ from scrapy.crawler import Crawler
 from newsarchive.archive import Archive, fingerprint
 from newsarchive.crawl.archive import ArchiveFailed, archive_failed, crawl_archive
 from newsarchive.crawl.drops import DuplicateItem
+from newsarchive.crawl.prepare import prepared
 from newsarchive.items import Article, record_of
 
 
@@ -30,7 +31,9 @@ class DedupePipeline:
             return item
         record = record_of(item)
         try:
-            item._fingerprint = fingerprint(record)  # computed once: the store uses it too
+            # Computed once (where the page was read, if it was): the store uses it too.
+            marks = prepared(item)
+            item._fingerprint = marks.fingerprint if marks else fingerprint(record)
             decision = self.archive.records.classify(record, item._fingerprint)
         except sqlite3.Error as error:
             archive_failed(self.crawler, error)

@@ -7,6 +7,7 @@ from scrapy.statscollectors import StatsCollector
 
 from newsarchive.archive.validation import validation_errors
 from newsarchive.crawl.drops import InvalidItem
+from newsarchive.crawl.prepare import prepared
 from newsarchive.items import Article, record_of
 
 
@@ -24,7 +25,7 @@ class ValidatePipeline:
         if not isinstance(item, Article):
             return item
         record = record_of(item)
-        errors = validation_errors(record)
+        errors = marks.errors if (marks := prepared(item)) else validation_errors(record)
         if errors:
             self.stats.inc_value("newsarchive/failures")
             self.stats.inc_value("newsarchive/failures/invalid")

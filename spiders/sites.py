@@ -27,6 +27,7 @@ from newsarchive.crawl.archive import archive_failed, crawl_archive
 from newsarchive.crawl.destinations import FOLLOWED_SCHEMES
 from newsarchive.crawl.failures import fetch_failure
 from newsarchive.crawl.incremental import KIND, Recheck, state_of_failure
+from newsarchive.crawl.prepare import prepare
 from newsarchive.crawl.signals import page_redirected, report_failure
 from newsarchive.crawl.warc import BUILT_BY_READER, captured
 from newsarchive.crawl.warc_files import Built, Exchange, build_exchange
@@ -37,8 +38,11 @@ from newsarchive.sites import DEFAULT_SITES, Site, adhoc_site, choose, load_site
 
 def read_fetched(exchange: Exchange | None, *page) -> tuple[Built | None, tuple]:
     """What a worker does with a fetched article page, in one message: its WARC records
-    built, if the WARC middleware left them to it, and the page read (read_page)."""
-    return (build_exchange(exchange) if exchange is not None else None), read_page(*page)
+    built, if the WARC middleware left them to it, and the page read (read_page) into a
+    record prepared for the pipelines (crawl/prepare.py)."""
+    built = build_exchange(exchange) if exchange is not None else None
+    reason, item, more = read_page(*page)
+    return built, (reason, prepare(item) if item is not None else None, more)
 
 
 STAGE = "newsarchive_stage"  # request meta: "start" for a start page, whose loss fails the run

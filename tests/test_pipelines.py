@@ -18,19 +18,21 @@ from twisted.python.failure import Failure
 
 from newsarchive.archive import Archive, Stored
 from newsarchive.archive.database import commit_group
+from newsarchive.archive.validation import validation_errors
 from newsarchive.compare.fold import content_hash
 from newsarchive.crawl import workers
 from newsarchive.crawl.archive import crawl_archive
 from newsarchive.crawl.drops import DuplicateItem, InvalidItem
+from newsarchive.crawl.prepare import Prepared, prepared
 from newsarchive.crawl.signals import page_failed, page_redirected
-from newsarchive.items import Article
+from newsarchive.items import Article, record_of
 from newsarchive.parsers import page_for
 from newsarchive.pipelines.check import CheckPipeline
 from newsarchive.pipelines.dedupe import DedupePipeline
 from newsarchive.pipelines.normalize import NormalizePipeline
 from newsarchive.pipelines.store import StorePipeline
 from newsarchive.pipelines.validate import ValidatePipeline
-from newsarchive.spiders.sites import SitesSpider
+from newsarchive.spiders.sites import SitesSpider, read_fetched
 
 EXPECTED = {
     record["url"]: record
@@ -78,11 +80,11 @@ def archive_dir(tmp_path) -> Path:
 def make_crawler(archive_dir):
     """A crawler with its spider, as one run of `scrapy crawl sites` has, but no engine."""
 
-    def make():
+    def make(directory: Path = archive_dir):
         crawler = get_crawler(
             SitesSpider,
             settings_dict={
-                "NEWSARCHIVE_ARCHIVE": str(archive_dir),
+                "NEWSARCHIVE_ARCHIVE": str(directory),
                 "NEWSARCHIVE_CHECK_ENABLED": True,
                 # No engine runs, so spider_opened is never sent: leave out the core extensions
                 # (CoreStats, LogStats) whose spider_closed handlers rely on it.
@@ -272,6 +274,47 @@ def test_validate_raises_invalid_item_with_readable_errors(crawler, changes, exp
     ] == expected
     assert str(raised.value) == f"Invalid record {SEED}: {'; '.join(raised.value.errors)}"
     assert crawler.stats.get_value("newsarchive/failures/invalid") == 1
+
+
+# Records prepared where the page was read (crawl/prepare.py) -----------------------------
+
+
+def read_in_worker(url: str) -> Article:
+    """A sample page as the spider's worker returns it: read, then prepared."""
+    response = sample_response(url)
+    _, (reason, item, _) = read_fetched(
+        None, url, 200, dict(response.headers), response.body, response.encoding,
+        EXPECTED[url]["kind"], None, {}, False,
+    )  # fmt: skip
+    assert reason is None
+    return item
+
+
+@pytest.mark.parametrize("url", SAMPLE_URLS)
+def test_a_record_prepared_where_it_was_read_is_stored_as_the_pipelines_make_it(
+    make_crawler, archive_dir, url
+):
+    """The pipelines' own work, and their reading of the marks a worker left, store the same
+    record: the same fields, hash and fingerprint, and the same decisions."""
+    prepared_item, plain_item = read_in_worker(url), page_for(sample_response(url)).to_item()
+    assert prepared(prepared_item) is not None and prepared(plain_item) is None
+    stored = {}
+    for name, item in (("prepared", prepared_item), ("plain", plain_item)):
+        run_pipelines(make_crawler(archive_dir / name), [item])
+        with Archive(archive_dir / name) as archive:
+            row = archive.db.execute("SELECT fingerprint, content_hash FROM records").fetchone()
+            record = archive.records.get(url)
+        stored[name] = (tuple(row), {k: v for k, v in record.items() if k != "fetched_at"})
+    assert stored["prepared"] == stored["plain"]
+
+
+def test_a_prepared_record_that_cannot_be_archived_is_dropped_with_its_reasons(crawler):
+    item = read_in_worker(SEED)
+    item.title = ""  # as a broken parser would leave it: the worker's validation says so
+    item._prepared = Prepared(validation_errors(record_of(item)), prepared(item).fingerprint)
+    with pytest.raises(InvalidItem) as raised:
+        build_from_crawler(ValidatePipeline, crawler).process_item(item)
+    assert raised.value.errors == ["title: empty"]
 
 
 # DedupePipeline ---------------------------------------------------------------------------

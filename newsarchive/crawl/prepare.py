@@ -1,0 +1,36 @@
+"""An article's record made ready for the item pipelines where its page is read (a worker,
+crawl/workers.py): normalised, validated and fingerprinted there once, so that the pipelines
+in the reactor only read the marks. In the reactor, all three took 0.1 ms a record.
+
+An item built after the read (join_pages() makes a new one for a multi-page article) has no
+marks, and the pipelines do the work themselves.
+"""
+
+from dataclasses import dataclass
+
+from itemadapter import ItemAdapter
+
+from newsarchive.archive import fingerprint
+from newsarchive.archive.validation import validation_errors
+from newsarchive.clock import utc_now
+from newsarchive.items import Article, record_of
+from newsarchive.parsers.normalize import normalize
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What the pipelines would work out: why the record cannot be archived, and its hash."""
+
+    errors: list[str]
+    fingerprint: str
+
+
+def prepare(item: Article) -> Article:
+    normalize(ItemAdapter(item), fetched_at=utc_now())
+    record = record_of(item)
+    item._prepared = Prepared(validation_errors(record), fingerprint(record))
+    return item
+
+
+def prepared(item: Article) -> Prepared | None:
+    return getattr(item, "_prepared", None)
