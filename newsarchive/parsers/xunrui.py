@@ -3,6 +3,8 @@
 import re
 from functools import cached_property
 
+from lxml import etree, html
+
 from newsarchive.parsers.base import (
     ArticlePage,
     element_text,
@@ -12,15 +14,26 @@ from newsarchive.parsers.base import (
 )
 from newsarchive.parsers.text import clean_text
 
-TITLE = "//h1"
-INFO_LINE = "//ul[contains(@class, 'info')]"
-BODY = "//div[contains(concat(' ', normalize-space(@class), ' '), ' content ')]"
-BREADCRUMB_LINKS = "//div[contains(@class, 'pos')]//a"
-WELCOME = "//div[contains(@class, 'top')]"
+
+def _xpath(query: str) -> etree.XPath:
+    return etree.XPath(query, smart_strings=False)
+
+
+# Compiled once, run on lxml's elements (see base.VISIBLE_TEXT).
+TITLE = _xpath("(//h1)[1]")
+INFO_LINE = _xpath("//ul[contains(@class, 'info')]")
+BODY = _xpath("//div[contains(concat(' ', normalize-space(@class), ' '), ' content ')]")
+BREADCRUMB_LINKS = _xpath("//div[contains(@class, 'pos')]//a")
+WELCOME = _xpath("//div[contains(@class, 'top')]")
+_TEXTS = _xpath(".//text()")
+_STRING = _xpath("string()")
+_IMAGES = _xpath(".//img/@src")
+_FIRST_LINK = _xpath("(.//a/@href)[1]")
 
 # Lines the site adds to the article that are not its text: the link to the original and the
 # disclaimer (samples/zjifz.org.cn/show-10595.html keeps the 原文链接 line inside the body).
 ORIGINAL_LINK_LABEL = "原文链接"
+_NAMES_ORIGINAL = _xpath(f"//*[contains(text(), '{ORIGINAL_LINK_LABEL}')]")
 _NOT_BODY = re.compile(r"^(?:原文链接|原文地址|\[免责声明\]|【免责声明】|免责声明)")
 # Any scheme, so that a file: or data: link is recorded and the spider can refuse it.
 _URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s\"'<>，。]+")
@@ -34,22 +47,26 @@ class XunruiArticlePage(ArticlePage):
     name = "xunrui"
     default_kind = "reprint"
 
+    @cached_property
+    def root(self) -> html.HtmlElement:
+        return self.response.selector.root
+
     def is_article(self) -> bool:
-        return bool(self.response.xpath(INFO_LINE)) and super().is_article()
+        return bool(INFO_LINE(self.root)) and super().is_article()
 
     def site_name(self) -> str | None:
-        welcome = clean_text(" ".join(self.response.xpath(WELCOME).xpath(".//text()").getall()))
-        match = _WELCOME.search(welcome or "")
+        texts = [text for div in WELCOME(self.root) for text in _TEXTS(div)]
+        match = _WELCOME.search(clean_text(" ".join(texts)) or "")
         if match:
             return match.group(1)
         return title_suffix(self.html_title(), " - ")
 
     def title(self) -> str | None:
-        return clean_text(self.response.xpath(TITLE).xpath("string()").get())
+        return next((clean_text(_STRING(h1)) for h1 in TITLE(self.root)), None)
 
     @cached_property
     def _info(self) -> str:
-        items = self.response.xpath(INFO_LINE).xpath("./li")
+        items = [li for ul in INFO_LINE(self.root) for li in ul.iterchildren("li")]
         return "\n".join(element_text(li) for li in items)
 
     def published_at_raw(self) -> str | None:
@@ -63,29 +80,29 @@ class XunruiArticlePage(ArticlePage):
         return "" if author in _NO_AUTHOR else author
 
     def category(self) -> str | None:
-        links = [
-            clean_text(a.xpath("string()").get()) for a in self.response.xpath(BREADCRUMB_LINKS)
-        ]
+        links = [clean_text(_STRING(a)) for a in BREADCRUMB_LINKS(self.root)]
         return links[-1] if len(links) > 1 else None
 
     @cached_property
+    def _body(self) -> list[html.HtmlElement]:
+        return BODY(self.root)
+
+    @cached_property
     def _paragraphs(self) -> list[str]:
-        return [
-            text for text in paragraph_texts(self.response.xpath(BODY)) if not _NOT_BODY.match(text)
-        ]
+        return [text for text in paragraph_texts(self._body) if not _NOT_BODY.match(text)]
 
     def paragraphs(self) -> list[str]:
         return list(self._paragraphs)
 
     def images(self) -> list[str]:
-        return self.absolute_urls(self.response.xpath(BODY).xpath(".//img/@src").getall())
+        return self.absolute_urls([src for body in self._body for src in _IMAGES(body)])
 
     def original_url(self) -> str | None:
         """The URL after 原文链接, from its link if there is one, else from the text."""
-        for element in self.response.xpath(f"//*[contains(text(), '{ORIGINAL_LINK_LABEL}')]"):
-            href = element.xpath(".//a/@href").get()
+        for element in _NAMES_ORIGINAL(self.root):
+            href = _FIRST_LINK(element)
             if href:
-                return self.response.urljoin(href.strip())
+                return self.response.urljoin(href[0].strip())
             match = _URL.search(element_text(element))
             if match:
                 return match.group(0)
