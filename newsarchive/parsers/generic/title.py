@@ -4,15 +4,16 @@ values, with the site's name taken off `<title>`."""
 
 import re
 
-from lxml import html
+from lxml import etree, html
 
 from newsarchive.parsers.generic.tree import Layout, Shown, in_chrome, text_of
 from newsarchive.parsers.text import find_cn_datetime
 
 HEADINGS = ("h1", "h2", "h3")
 # Any element whose class or id names a title: div.h-title, td.title, p.bt, #ArticleTitle …
-_TITLE_NAMED = (
-    "//*[contains(@class,'title') or contains(@class,'Title') or "
+# The first test passes over the elements with neither, most of them, at half the cost.
+_TITLE_NAMED = etree.XPath(
+    "//*[@class or @id][contains(@class,'title') or contains(@class,'Title') or "
     "contains(@id,'title') or contains(@id,'Title') or contains(@class,'tit') "
     "or contains(@class,'bt') or contains(@class,'headline')]"
 )
@@ -50,7 +51,7 @@ def headline_text(element: html.HtmlElement) -> str:
 
 def _candidates(root: html.HtmlElement, shown: Shown) -> list[tuple[html.HtmlElement, str]]:
     found, seen = [], set()
-    elements = [e for tag in HEADINGS for e in root.iter(tag)] + root.xpath(_TITLE_NAMED)
+    elements = [e for tag in HEADINGS for e in root.iter(tag)] + _TITLE_NAMED(root)
     for element in elements:
         if element in seen or not isinstance(element.tag, str) or not shown(element):
             continue
