@@ -43,6 +43,9 @@ NEWSARCHIVE_RETRY_AFTER_MAX = 120.0
 # Processes that read pages and compare pairs beside the reactor (crawl/workers.py): one per
 # core beyond the first, up to 4; 0 does that work in the crawl's own process.
 NEWSARCHIVE_WORKERS = max(0, min(4, (os.cpu_count() or 1) - 1))
+# Seconds a worker may spend on one page or pair; past it the page is recorded as failed and
+# the worker replaced, so one pathological page cannot stall a scheduled crawl. 0: no limit.
+NEWSARCHIVE_WORKER_TIMEOUT = 120
 # Incremental runs (crawl/incremental.py): an article page fetched within its recheck period
 # is skipped; a due one is asked for conditionally. Durations as 30d, 12h, 90m or seconds.
 NEWSARCHIVE_RECHECK_AFTER = "30d"  # reprints (a profile's recheck_after overrides it)

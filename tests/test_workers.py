@@ -123,3 +123,34 @@ def test_a_worker_ignores_ctrl_c_which_is_the_crawls_to_handle(crawler):
         line.split(":\t") for line in Path(f"/proc/{pid}/status").read_text().splitlines()
     )
     assert int(status["SigIgn"], 16) & (1 << (signal.SIGINT - 1))
+
+
+@pytest.fixture
+def impatient():
+    crawler = get_crawler(
+        settings_dict={"NEWSARCHIVE_WORKERS": 1, "NEWSARCHIVE_WORKER_TIMEOUT": 0.5}
+    )
+    yield crawler
+    workers._pools[crawler].shutdown()
+
+
+def test_a_task_that_runs_too_long_fails_alone_and_its_worker_is_replaced(impatient):
+    """A page no reader should take that long on is a failure of its own; the task queued
+    behind it on the same worker is answered by the next worker, and the crawl's process
+    never does the stuck task itself."""
+
+    async def crawl():
+        stuck = asyncio.ensure_future(workers.run(impatient, slow, 30))
+        await asyncio.sleep(0.1)
+        first = worker_pid(impatient)
+        queued = asyncio.ensure_future(workers.run(impatient, where, 1))
+        with pytest.raises(workers.TaskTimedOut, match=r"slow took over 0\.5 s"):
+            await stuck
+        return first, await asyncio.wait_for(queued, 10), await workers.run(impatient, where, 2)
+
+    started = time.monotonic()
+    first, queued, later = asyncio.run(crawl())
+    assert time.monotonic() - started < 10
+    assert queued[0] == 1 and queued[1] not in (first, os.getpid())
+    assert later == (2, queued[1])  # the new worker goes on
+    assert not Path(f"/proc/{first}").exists()  # the stuck one was stopped

@@ -38,6 +38,15 @@ class WorkerDied(Exception):
     """The worker process ended (killed, out of memory) before it answered."""
 
 
+class WorkerReplaced(Exception):
+    """The worker was stopped for another task that ran too long, before it answered."""
+
+
+class TaskTimedOut(Exception):
+    """A task ran past NEWSARCHIVE_WORKER_TIMEOUT: a page no reader should take that long on,
+    recorded as its failure; its worker was stopped and another started."""
+
+
 class RemoteTraceback(Exception):
     """The worker's traceback of an exception raised there: its cause, raised here."""
 
@@ -208,6 +217,8 @@ class Worker:
             self._unwatch()
         self.tasks.close()  # the worker reads an end of file and returns
         self.results.close()
+        if isinstance(error, WorkerReplaced):
+            self.process.kill()  # busy with the task that ran too long: it would not read it
         self.process.join(timeout=5)
         if self.process.is_alive():
             self.process.kill()
@@ -230,7 +241,7 @@ class Workers:
         self.numbers = count()
         self.broken = False
 
-    def submit(self, function, args: tuple) -> asyncio.Future:
+    def submit(self, function, args: tuple) -> tuple[Worker, asyncio.Future]:
         if self.broken:
             raise WorkerDied  # one died between two tasks
         loop = asyncio.get_running_loop()
@@ -243,7 +254,13 @@ class Workers:
         worker.bind(loop)
         future = loop.create_future()
         worker.send(number, future, message)
-        return future
+        return worker, future
+
+    def replace(self, worker: Worker) -> None:
+        """Stop a worker stuck on a task; the next task starts another."""
+        if worker in self.workers:
+            self.workers.remove(worker)
+            worker.close(WorkerReplaced())
 
     def _died(self) -> None:
         self.broken = True
@@ -265,12 +282,25 @@ def _pool(crawler: Crawler) -> Workers | None:
 
 async def run(crawler: Crawler, function, *args) -> Any:
     """`function(*args)` in a worker (awaited), or here when there is none. Its exception is
-    raised here, with the worker's traceback as its cause."""
+    raised here, with the worker's traceback as its cause; TaskTimedOut if it runs past
+    NEWSARCHIVE_WORKER_TIMEOUT seconds (0: no limit)."""
     pool = _pool(crawler)
     if pool is None:
         return function(*args)
+    timeout = crawler.settings.getfloat("NEWSARCHIVE_WORKER_TIMEOUT") or None
     try:
-        return await pool.submit(function, args)
+        for _ in range(3):  # a task whose worker was stopped for another's sake goes again
+            worker, future = pool.submit(function, args)
+            try:
+                return await asyncio.wait_for(future, timeout)
+            except TimeoutError:
+                pool.replace(worker)
+                raise TaskTimedOut(
+                    f"{function.__name__} took over {timeout:g} s in a worker, stopped"
+                ) from None
+            except WorkerReplaced:
+                continue
+        raise WorkerReplaced
     except WorkerDied:
         # A worker died (killed, out of memory): the crawl goes on without workers.
         if _pools.get(crawler) is pool:
