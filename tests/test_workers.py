@@ -154,3 +154,20 @@ def test_a_task_that_runs_too_long_fails_alone_and_its_worker_is_replaced(impati
     assert queued[0] == 1 and queued[1] not in (first, os.getpid())
     assert later == (2, queued[1])  # the new worker goes on
     assert not Path(f"/proc/{first}").exists()  # the stuck one was stopped
+
+
+class Unrebuildable(Exception):
+    """Pickles, but cannot be unpickled: its __init__ wants two arguments, args holds one."""
+
+    def __init__(self, code, detail):
+        super().__init__(f"{code}: {detail}")
+
+
+def fail_oddly():
+    raise Unrebuildable(404, "gone")
+
+
+def test_an_answer_that_cannot_be_rebuilt_here_still_reaches_its_caller(crawler):
+    with pytest.raises(RuntimeError, match="unreadable answer"):
+        asyncio.run(asyncio.wait_for(workers.run(crawler, fail_oddly), 10))
+    assert asyncio.run(workers.run(crawler, where, 1))[0] == 1  # the worker goes on

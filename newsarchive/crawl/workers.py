@@ -88,15 +88,16 @@ def serve(tasks, results) -> None:
             return
         number, function, args = pickle.loads(message)
         try:
-            outcome = (number, True, function(*args), None)
+            done, value, remote = True, function(*args), None
         except Exception as error:
-            outcome = (number, False, error, traceback.format_exc())
+            done, value, remote = False, error, traceback.format_exc()
         try:
-            payload = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
+            value = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
         except Exception as error:  # a result or an exception that cannot be pickled
-            failure = RuntimeError(f"{type(error).__name__}: {error}")
-            payload = pickle.dumps((number, False, failure, traceback.format_exc()))
-        results.send_bytes(payload)
+            done, remote = False, traceback.format_exc()
+            value = pickle.dumps(RuntimeError(f"{type(error).__name__}: {error}"))
+        # The value pickled apart: one the crawl cannot rebuild still answers its caller.
+        results.send_bytes(pickle.dumps((number, done, value, remote), pickle.HIGHEST_PROTOCOL))
 
 
 class Worker:
@@ -190,14 +191,14 @@ class Worker:
             self._answer(message)
 
     def _answer(self, message: bytes) -> None:
-        try:
-            number, done, value, remote = pickle.loads(message)
-        except Exception as error:  # an exception class that cannot be rebuilt here
-            logger.error("Unreadable answer from a worker: %s", error)
-            return
+        number, done, value, remote = pickle.loads(message)
         future = self.waiting.pop(number, None)
         if future is None or future.done():  # its caller gave up waiting
             return
+        try:
+            value = pickle.loads(value)
+        except Exception as error:  # e.g. an exception class whose arguments do not rebuild it
+            done, value = False, RuntimeError(f"unreadable answer: {type(error).__name__}: {error}")
         if done:
             future.set_result(value)
         else:
