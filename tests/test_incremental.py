@@ -177,15 +177,22 @@ def comparable(records: list[dict]) -> dict[str, dict]:
     }
 
 
+def slow_crawl(archive: Path, *settings: str, **popen) -> subprocess.Popen:
+    """A crawl of the samples, a page at a time and 50 ms apart, so it can be hurt midway."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "newsarchive", "crawl", "--replay", "samples",
+         "--archive", str(archive), "-q", "-s", "DOWNLOAD_DELAY=0.05", "-s",
+         "CONCURRENT_REQUESTS_PER_DOMAIN=1", *settings],
+        cwd=ROOT, **popen,
+    )  # fmt: skip
+
+
 def test_a_crawl_killed_and_rerun_ends_with_the_records_of_an_uninterrupted_one(tmp_path):
     whole, killed = tmp_path / "whole", tmp_path / "killed"
     assert run("crawl", "--replay", "samples", "--archive", str(whole), "-q").returncode == 0
-    process = subprocess.Popen(
-        [sys.executable, "-m", "newsarchive", "crawl", "--replay", "samples",
-         "--archive", str(killed), "-q", "-s", "DOWNLOAD_DELAY=0.05", "-s",
-         "CONCURRENT_REQUESTS_PER_DOMAIN=1"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
+    process = slow_crawl(
+        killed, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     database = killed / "archive.sqlite3"
     deadline = time.monotonic() + 60
     stored = 0
@@ -227,12 +234,14 @@ def worker_processes(pid: int) -> list[int]:
 def test_a_worker_killed_mid_crawl_loses_no_record_and_no_check(tmp_path):
     whole, hurt = tmp_path / "whole", tmp_path / "hurt"
     assert run("crawl", "--replay", "samples", "--archive", str(whole), "-q").returncode == 0
-    process = subprocess.Popen(
-        [sys.executable, "-m", "newsarchive", "crawl", "--replay", "samples",
-         "--archive", str(hurt), "-q", "-s", "DOWNLOAD_DELAY=0.05", "-s",
-         "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "NEWSARCHIVE_WORKERS=1"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    process = slow_crawl(
+        hurt,
+        "-s",
+        "NEWSARCHIVE_WORKERS=1",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline, workers = time.monotonic() + 60, []
     while time.monotonic() < deadline and process.poll() is None and not workers:
         workers = worker_processes(process.pid)

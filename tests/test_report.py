@@ -244,6 +244,15 @@ def test_index_is_cut_into_pages_that_list_every_pair_once(report, tmp_path):
     )
 
 
+def test_an_archive_with_no_checks_gets_an_index_listing_none(tmp_path):
+    with Archive(tmp_path / "archive") as archive:
+        index = write_report(archive, tmp_path / "report")
+    tree = lxml.html.parse(str(index)).getroot()
+    assert tree.cssselect("#checks tbody tr") == []
+    assert "共 0 篇转载" in tree.cssselect("p.summary")[0].text_content()
+    assert not (index.parent / "pairs").exists()
+
+
 def test_a_shorter_report_removes_the_index_pages_past_its_last(report, tmp_path):
     unrelated = tmp_path / "paged" / "index-notes.html"
     with Archive(report.parent.parent / "archive") as archive:

@@ -14,7 +14,7 @@ import sqlite3
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import closing
+from contextlib import closing, nullcontext
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -118,7 +118,9 @@ def write_report(archive: Archive, out_dir: Path, page_rows: int = INDEX_PAGE_RO
 def _remove_stale(out_dir: Path, written: sqlite3.Connection, pages: int) -> None:
     """Pages of pairs the archive no longer has, and index pages past the last, go once the
     new index no longer links them."""
-    with os.scandir(out_dir / "pairs") as entries:  # one at a time: glob() lists them all
+    pairs = out_dir / "pairs"  # none yet when the archive has no check
+    # One entry at a time: glob() lists the whole directory before it yields.
+    with os.scandir(pairs) if pairs.is_dir() else nullcontext(()) as entries:
         for entry in entries:
             page_id, html = os.path.splitext(entry.name)
             query = "SELECT 1 FROM pages WHERE id = ?"
