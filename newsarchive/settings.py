@@ -31,7 +31,15 @@ DOWNLOAD_FAIL_ON_DATALOSS = True
 
 # Only http and https are ever fetched, whatever produced the request (a file://, ftp:// or
 # data: link on a page nobody here controls).
-DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+DOWNLOAD_HANDLERS = {
+    "file": None,
+    "data": None,
+    "ftp": None,
+    "s3": None,
+    # Scrapy's own, keeping connections to a proxy open (crawl/pool.py).
+    "http": "newsarchive.crawl.pool.PooledDownloadHandler",
+    "https": "newsarchive.crawl.pool.PooledDownloadHandler",
+}
 # Host names are refused when they resolve to an internal address.
 TWISTED_DNS_RESOLVER = "newsarchive.crawl.resolver.GuardedResolver"
 # Destinations a user deliberately allows although they are internal (an intranet archive):

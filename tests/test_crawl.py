@@ -10,11 +10,12 @@ import sys
 
 import fastjsonschema
 import pytest
-from conftest import ROOT
+from conftest import ROOT, SAMPLES
+from test_cli import run
 
 from newsarchive.archive import Archive
 from newsarchive.archive.urls import canonical
-from newsarchive.replay import CHECK_SUFFIX, sample_path
+from newsarchive.replay import CHECK_SUFFIX, ReplayServer, sample_path
 
 SEED = "http://zjifz.org.cn/show-10595.html"
 SEED_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html"
@@ -316,3 +317,33 @@ def test_a_scrapy_feed_and_export_write_the_same_csv(crawled):
             k: v for k, v in exported[row["url"]].items() if k != "aliases"
         }
         assert json.loads(row["paragraphs"]) == json.loads(exported[row["url"]]["paragraphs"])
+
+
+class CountingReplayServer(ReplayServer):
+    """The replay proxy, counting the connections it accepts."""
+
+    connections = 0
+
+    def process_request(self, request, client_address) -> None:
+        self.connections += 1  # the one serving thread accepts them all
+        super().process_request(request, client_address)
+
+
+def test_a_crawl_through_one_proxy_keeps_its_connections_to_it_open(tmp_path):
+    """Every http:// request through a proxy shares one pool key, whatever its host. Four
+    requests at a time, one per host: at most four connections for them, however many hosts
+    and requests, and one tunnel for the https:// host (MOVED_ORIGINAL_NOW's). Scrapy's pool
+    alone keeps one (CONCURRENT_REQUESTS_PER_DOMAIN) and opened 30 for these 70 requests."""
+    with CountingReplayServer(SAMPLES) as server:
+        result = run(
+            "crawl", "--archive", str(tmp_path / "archive"), "-q",
+            "--summary-json", str(tmp_path / "summary.json"),
+            "--sites", str(SAMPLES / "sites.toml"), "--all-sites",
+            "-s", f"NEWSARCHIVE_REPLAY_PROXY={server.proxy_url}",
+            "-s", "CONCURRENT_REQUESTS=4", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["counts"]["pages_fetched"] > 60
+    assert 2 <= server.connections <= 4 + 1
