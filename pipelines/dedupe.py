@@ -34,7 +34,9 @@ class DedupePipeline:
             # Computed once (where the page was read, if it was): the store uses it too.
             marks = prepared(item)
             item._fingerprint = marks.fingerprint if marks else fingerprint(record)
-            decision = self.archive.records.classify(record, item._fingerprint)
+            # Kept for the store, which takes it if nothing was written meanwhile.
+            item._decided = self.archive.records.decide(record, item._fingerprint)
+            decision = item._decided.stored
         except sqlite3.Error as error:
             archive_failed(self.crawler, error)
             raise ArchiveFailed(item.url, error) from error

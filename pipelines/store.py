@@ -51,7 +51,10 @@ class StorePipeline:
         if isinstance(item, Article):
             try:
                 stored = self.archive.records.save(
-                    record_of(item), self.run, getattr(item, "_fingerprint", None)
+                    record_of(item),
+                    self.run,
+                    getattr(item, "_fingerprint", None),
+                    decided=getattr(item, "_decided", None),
                 )
             except sqlite3.Error as error:
                 archive_failed(self.crawler, error)

@@ -24,10 +24,10 @@ class ValidatePipeline:
     def process_item(self, item):
         if not isinstance(item, Article):
             return item
-        record = record_of(item)
-        errors = marks.errors if (marks := prepared(item)) else validation_errors(record)
+        marks = prepared(item)
+        errors = marks.errors if marks else validation_errors(record_of(item))
         if errors:
             self.stats.inc_value("newsarchive/failures")
             self.stats.inc_value("newsarchive/failures/invalid")
-            raise InvalidItem(record["url"], errors)
+            raise InvalidItem(item.url, errors)
         return item

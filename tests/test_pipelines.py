@@ -3,6 +3,7 @@
 import asyncio
 import json
 import sqlite3
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from newsarchive.compare.fold import content_hash
 from newsarchive.crawl import workers
 from newsarchive.crawl.archive import crawl_archive
 from newsarchive.crawl.drops import DuplicateItem, InvalidItem
-from newsarchive.crawl.prepare import Prepared, prepared
+from newsarchive.crawl.prepare import prepared
 from newsarchive.crawl.signals import page_failed, page_redirected
 from newsarchive.items import Article, record_of
 from newsarchive.parsers import page_for
@@ -311,7 +312,7 @@ def test_a_record_prepared_where_it_was_read_is_stored_as_the_pipelines_make_it(
 def test_a_prepared_record_that_cannot_be_archived_is_dropped_with_its_reasons(crawler):
     item = read_in_worker(SEED)
     item.title = ""  # as a broken parser would leave it: the worker's validation says so
-    item._prepared = Prepared(validation_errors(record_of(item)), prepared(item).fingerprint)
+    item._prepared = replace(prepared(item), errors=validation_errors(record_of(item)))
     with pytest.raises(InvalidItem) as raised:
         build_from_crawler(ValidatePipeline, crawler).process_item(item)
     assert raised.value.errors == ["title: empty"]

@@ -59,6 +59,31 @@ def test_same_body_saved_again_is_unchanged_and_adds_no_version(archive):
     assert len(archive.records.versions(SEED)) == 1
 
 
+def test_a_decision_nothing_was_written_after_is_saved_as_it_is(archive):
+    """The dedupe pipeline's decision is the store's too: save() asks nothing classify()
+    asked already (the statements it runs, from SQLite's own trace)."""
+    record = sample_record(SEED)
+    decided = archive.records.decide(record)
+    statements = []
+    archive.db.set_trace_callback(statements.append)
+    assert archive.records.save(record, decided=decided) == Stored("new", SEED)
+    archive.db.set_trace_callback(None)
+    assert not [sql for sql in statements if sql.startswith("SELECT url FROM")]
+    assert archive.records.versions(SEED) == [record]
+
+
+def test_a_decision_made_before_another_write_is_made_again(archive):
+    """Decided `new`, then the same page stored meanwhile: saving it is `unchanged`, with one
+    version, not a second copy of it."""
+    record = sample_record(SEED)
+    decided = archive.records.decide(record)
+    assert decided.stored == Stored("new", SEED)
+    archive.records.save(record)
+
+    assert archive.records.save(record, decided=decided) == Stored("unchanged", SEED)
+    assert len(archive.records.versions(SEED)) == 1
+
+
 def test_changed_body_is_kept_as_a_second_version_and_becomes_the_record(archive):
     first = sample_record(SEED)
     edited = sample_record(SEED, paragraphs=first["paragraphs"] + ["编者按：本文有更新。"])

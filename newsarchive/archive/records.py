@@ -4,7 +4,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -63,6 +63,18 @@ class Stored:
 
     outcome: str
     url: str
+    # For a `new` record: the less preferred URL that stores its body, and becomes its alias.
+    takes_over: str | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Decided:
+    """classify()'s decision for a record, and the connection's total_changes when it was
+    made: save() takes it as it is when nothing was written since, instead of deciding again
+    (the dedupe pipeline decides, the store saves)."""
+
+    changes: int
+    stored: Stored
 
 
 # A version's document, wherever it is kept (the query joins records r to versions v).
@@ -284,26 +296,40 @@ class Records:
         other = self.same_content(record)
         if other and not preferred(key, other):
             return Stored("alias", other)
-        return Stored("new", key)
+        return Stored("new", key, takes_over=other)
+
+    def decide(self, record: dict[str, Any], record_fingerprint: str | None = None) -> Decided:
+        """classify(), kept for save() to reuse."""
+        return Decided(self.db.total_changes, self.classify(record, record_fingerprint))
 
     # Writing ------------------------------------------------------------------------------
 
     def save(
-        self, record: dict[str, Any], run: int | None = None, record_fingerprint: str | None = None
+        self,
+        record: dict[str, Any],
+        run: int | None = None,
+        record_fingerprint: str | None = None,
+        decided: Decided | None = None,
     ) -> Stored:
         """Store a record as new, as a new version of its URL, or as an alias; see classify().
-        `record_fingerprint`, when the caller has it, spares computing it again."""
+        What the caller has already (the fingerprint, the decision while it still holds) is
+        not worked out again."""
         key, now = canonical(record["url"]), utc_now()
         record_fingerprint = record_fingerprint or fingerprint(record)
         with transaction(self.db):
-            decision = self.classify(record, record_fingerprint)
+            if decided is not None and decided.changes == self.db.total_changes:
+                decision = decided.stored
+            else:
+                decision = self.classify(record, record_fingerprint)
             if decision.outcome == "alias":
                 self._alias(key, decision.url, now, run)
             if decision.outcome in ("unchanged", "alias"):
                 self._touch(decision.url, now, run)
                 return decision
-            moved = self._take_over_same_content(record, key, now, run)
-            self._write(key, record, record_fingerprint, now, run, is_new=decision.outcome == "new")
+            is_new = decision.outcome == "new"
+            other = decision.takes_over if is_new else self.same_content(record)
+            moved = self._take_over(other, record, key, now, run) if other else False
+            self._write(key, record, record_fingerprint, now, run, is_new=is_new)
             if record.get("kind") == "reprint":
                 self.links.set_original(key, record.get("original_url"), now)
             return Stored("moved", key) if moved and decision.outcome == "new" else decision
@@ -373,18 +399,16 @@ class Records:
             "SELECT COALESCE(MAX(version), 0) + 1 FROM versions WHERE url = ?", (key,)
         ).fetchone()[0]
 
-    def _take_over_same_content(
-        self, record: dict[str, Any], key: str, now: str, run: int | None
+    def _take_over(
+        self, other: str, record: dict[str, Any], key: str, now: str, run: int | None
     ) -> bool:
-        """A less preferred URL storing this body becomes an alias of `key`, its history moved.
+        """`other`, a less preferred URL storing this body, becomes an alias of `key`, its
+        history moved.
 
         Its versions with this very body are dropped (the new version repeats them), so the
         result does not depend on which URL the crawl happened to fetch first. Its link and
         check go too: `key` names its own original and gets its own check.
         """
-        other = self.same_content(record)
-        if other is None:
-            return False
         self.db.execute(  # its record goes: its latest version keeps the document
             "UPDATE versions SET record = (SELECT record FROM records WHERE url = ?)"
             " WHERE url = ? AND record = ?",
