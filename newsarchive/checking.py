@@ -1,5 +1,6 @@
 """Making checks: compare a stored reprint with its stored original and store the result."""
 
+import json
 import multiprocessing
 import os
 from collections import Counter, deque
@@ -71,6 +72,13 @@ def compare_pair(pair: Pair) -> dict:
         check["original_state"] = pair.original_state["state"]
         check["original_state_since"] = pair.original_state["since"]
     return check
+
+
+def compare_and_encode(pair: Pair) -> tuple[dict, str]:
+    """The check of a pair and its JSON document, as Checks.save() stores it: what a crawl's
+    worker returns, so the crawl's own process does not encode it."""
+    check = compare_pair(pair)
+    return check, json.dumps(check, ensure_ascii=False)
 
 
 def check_reprint(

@@ -9,8 +9,8 @@ from typing import Self
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from newsarchive.archive import Archive
-from newsarchive.checking import compare_pair, pair_of
+from newsarchive.archive import Archive, canonical
+from newsarchive.checking import compare_and_encode, pair_of
 from newsarchive.crawl import workers
 from newsarchive.crawl.archive import archive_failed, crawl_archive
 from newsarchive.crawl.signals import page_failed
@@ -18,6 +18,10 @@ from newsarchive.items import Article, record_of
 
 logger = logging.getLogger(__name__)
 BATCH = 32  # checks in flight at once when many are due together (a spider closing)
+# Reprints waiting for their original kept as records for their check, the newest this many:
+# as many as there are originals on their way, usually; one past it is read from the archive,
+# as is one whose stored record has changed since (it became an alias, or a newer version).
+HELD = 200
 
 
 class CheckPipeline:
@@ -34,6 +38,7 @@ class CheckPipeline:
     def __init__(self, crawler: Crawler, archive: Archive):
         self.crawler, self.archive = crawler, archive
         self.waiting: set[str] = set()  # reprints whose original is on its way
+        self.held: dict[str, tuple[str, dict]] = {}  # the newest's fingerprints and records
         self.newest: dict[str, int] = {}  # reprint URL -> its latest check in flight
         self.started = 0
         self.background: set[asyncio.Future] = set()
@@ -53,9 +58,25 @@ class CheckPipeline:
             await self._check_all(self.archive.reprints_naming(item.url), record_of(item))
         elif item.original_url and not self._original_settled(item.original_url):
             self.waiting.add(item.url)  # checking now would be redone in a moment
+            self._hold(canonical(item.url), getattr(item, "_fingerprint", None), record_of(item))
         else:
             await self._check(item.url, reprint=record_of(item))
         return item
+
+    def _hold(self, url: str, fingerprint: str | None, record: dict) -> None:
+        self.held.pop(url, None)
+        if fingerprint is None:
+            return
+        self.held[url] = fingerprint, record
+        if len(self.held) > HELD:
+            del self.held[next(iter(self.held))]  # the one waiting longest
+
+    def _held(self, url: str) -> dict | None:
+        """The reprint's record kept since it was stored, if the archive still has it so."""
+        fingerprint, record = self.held.pop(canonical(url), (None, None))
+        if record is not None and self.archive.records.fingerprint_of(url) == fingerprint:
+            return record
+        return None
 
     def _original_settled(self, url: str) -> bool:
         return (
@@ -94,13 +115,15 @@ class CheckPipeline:
         self.started += 1
         mine = self.newest[reprint_url] = self.started
         try:
+            if reprint is None:
+                reprint = self._held(reprint_url)
             pair = pair_of(self.archive, reprint_url, original, reprint)
             if pair is None:
                 return
-            check = await workers.run(self.crawler, compare_pair, pair)
+            check, document = await workers.run(self.crawler, compare_and_encode, pair)
             if self.newest.get(reprint_url) != mine:
                 return  # a check begun later, on newer records, stores its own
-            self.archive.checks.save(check)
+            self.archive.checks.save(check, document)
         except sqlite3.Error as error:  # `newsarchive check` makes it again later
             archive_failed(self.crawler, error)
             return

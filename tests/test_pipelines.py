@@ -613,6 +613,41 @@ def test_a_pair_is_checked_once_its_original_is_stored(crawler, store, check, ar
     assert crawler.stats.get_value("newsarchive/check/faithful") == 1
 
 
+def test_a_reprint_waiting_for_its_original_is_checked_on_the_record_it_came_with(
+    store, check, dedupe
+):
+    """Kept since it was stored: the check does not read the reprint's record back."""
+    statements = []
+
+    async def crawl():
+        await check.process_item(store.process_item(dedupe.process_item(sample_item(SEED))))
+        check.archive.db.set_trace_callback(statements.append)
+        original = dedupe.process_item(sample_item(SEED_ORIGINAL))
+        await check.process_item(store.process_item(original))
+        check.archive.db.set_trace_callback(None)
+
+    asyncio.run(crawl())
+    assert stored_checks(check)[SEED]["verdict"] == "faithful"
+    assert [sql for sql in statements if sql.startswith("SELECT record") and SEED in sql] == []
+
+
+def test_a_waiting_reprint_stored_again_meanwhile_is_checked_as_stored_now(store, check, dedupe):
+    """A second version of the reprint, stored while its original was on its way: the check
+    is of that version, not of the record kept from the first."""
+    first = sample_item(SEED)
+    edited = sample_item(SEED, paragraphs=[*first.paragraphs, "编者按：本文有更新，新增一段。"])
+
+    async def crawl():
+        await check.process_item(store.process_item(dedupe.process_item(first)))
+        store.process_item(dedupe.process_item(edited))  # a newer version, kept apart
+        await check.process_item(
+            store.process_item(dedupe.process_item(sample_item(SEED_ORIGINAL)))
+        )
+
+    asyncio.run(crawl())
+    assert stored_checks(check)[SEED]["verdict"] == "edited"
+
+
 def test_a_reprint_naming_no_original_is_checked_on_arrival(store, check, archive_dir):
     asyncio.run(check.process_item(store.process_item(sample_item(UNLINKED_REPRINT))))
     assert stored_checks(check)[UNLINKED_REPRINT]["flags"] == ["no_original_link"]

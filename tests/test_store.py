@@ -13,6 +13,7 @@ from conftest import sample_record
 
 from newsarchive.archive import Archive, Stored, preferred
 from newsarchive.archive.database import commit_group, group_commits, transaction
+from newsarchive.checking import compare_and_encode, compare_pair, pair_of
 
 SEED = "http://zjifz.org.cn/show-10595.html"
 SEED_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html"
@@ -580,3 +581,18 @@ def test_a_group_not_committed_when_the_process_dies_is_not_in_the_archive(tmp_p
     with Archive(tmp_path / "archive") as archive:
         assert archive.records.get(SEED_ORIGINAL) is None
         assert archive.records.get(SEED)["url"] == SEED
+
+
+def test_a_check_encoded_where_it_was_made_is_stored_as_that_check(archive):
+    """The crawl's worker hands the check over with its JSON (compare_and_encode): stored, it
+    reads back as the check compare_pair() makes of the same pair."""
+    archive.records.save(sample_record(SEED))
+    archive.records.save(sample_record(SEED_ORIGINAL))
+    pair = pair_of(archive, SEED)
+    check, document = compare_and_encode(pair)
+    assert archive.checks.save(check, document) is True
+
+    (stored,) = archive.checks.all()
+    made_apart = compare_pair(pair)
+    assert stored["verdict"] == made_apart["verdict"] == "faithful"
+    assert {**stored, "checked_at": None} == {**made_apart, "checked_at": None}

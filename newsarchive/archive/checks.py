@@ -28,15 +28,16 @@ class Checks:
     def __init__(self, db: sqlite3.Connection, skipped: list[dict[str, str]]):
         self.db, self.skipped = db, skipped
 
-    def save(self, check: dict[str, Any]) -> bool:
+    def save(self, check: dict[str, Any], document: str | None = None) -> bool:
         """Store a reprint's check; one that says something new is kept in its history too
         (True then): a reprint edited, or its original changed or gone, is seen over time.
 
         The newest history entry's document is the stored check itself (check_record holds
         LATEST), so each check is stored once; a newer entry hands the one before it back.
+        `document` is the check as JSON, when the caller has encoded it already.
         """
         key = canonical(check["reprint_url"])
-        document = json.dumps(check, ensure_ascii=False)
+        document = document or json.dumps(check, ensure_ascii=False)
         with transaction(self.db):
             current = self.db.execute(
                 "SELECT check_record FROM checks WHERE reprint_url = ?", (key,)

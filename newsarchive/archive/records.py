@@ -259,6 +259,10 @@ class Records:
             self._touch(key, utc_now(), run)
         return True
 
+    def fingerprint_of(self, url: str) -> str | None:
+        """The fingerprint of the record stored under `url` itself (no alias followed)."""
+        return self._stored(canonical(url), "fingerprint")
+
     def _stored(self, key: str, column: str) -> str | None:
         row = self.db.execute(f"SELECT {column} FROM records WHERE url = ?", (key,)).fetchone()
         return row[0] if row else None
