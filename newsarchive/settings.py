@@ -103,6 +103,7 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
+    "newsarchive.crawl.garbage.GarbageCollection": 400,
     "newsarchive.crawl.progress.ProgressExtension": 500,
     "newsarchive.crawl.quality.QualityMonitor": 510,
 }
