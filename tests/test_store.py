@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import sample_record
 
-from newsarchive.archive import Archive, Stored, preferred
+from newsarchive.archive import Archive, Stored, documents, preferred
 from newsarchive.archive.database import commit_group, group_commits, transaction
 from newsarchive.checking import compare_and_encode, compare_pair, pair_of
 
@@ -596,3 +596,33 @@ def test_a_check_encoded_where_it_was_made_is_stored_as_that_check(archive):
     made_apart = compare_pair(pair)
     assert stored["verdict"] == made_apart["verdict"] == "faithful"
     assert {**stored, "checked_at": None} == {**made_apart, "checked_at": None}
+
+
+# Documents: a record as stored ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", [SEED, SEED_ORIGINAL])
+def test_a_record_is_stored_without_its_body_and_reads_back_whole(archive, url):
+    record = sample_record(url)
+    assert record["body"] == "\n".join(record["paragraphs"]) != ""
+    archive.records.save(record)
+
+    (stored,) = archive.db.execute("SELECT record FROM records").fetchone()
+    assert "body" not in json.loads(stored)
+    assert len(stored) < len(json.dumps(record, ensure_ascii=False)) - len(record["body"])
+    read = archive.records.get(url)
+    assert read == record | {"aliases": read["aliases"]}
+    assert list(read)[: len(record)] == list(record)  # the fields in their order
+
+
+def test_a_body_that_is_not_its_paragraphs_joined_is_stored_as_it_is():
+    record = sample_record(SEED)
+    record["body"] = record["body"] + "\n（本文有删节）"
+    assert json.loads(documents.encode(record))["body"] == record["body"]
+    assert documents.decode(documents.encode(record)) == record
+
+
+def test_a_document_stored_with_its_body_reads_as_it_was():
+    """An archive written before bodies were left out."""
+    record = sample_record(SEED_ORIGINAL)
+    assert documents.decode(json.dumps(record, ensure_ascii=False)) == record

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
+from newsarchive.archive import documents
 from newsarchive.archive.checks import drop_check
 from newsarchive.archive.database import LATEST, transaction
 from newsarchive.archive.links import Links
@@ -94,7 +95,7 @@ class Records:
     def _loaded(self, url: str, document: str, table: str = "records") -> dict[str, Any] | None:
         """A stored JSON document, or None after noting it in `skipped` when it is unreadable."""
         try:
-            record = json.loads(document)
+            record = documents.decode(document)
         except (TypeError, ValueError) as error:
             self.skipped.append({"table": table, "url": url, "problem": f"invalid JSON: {error}"})
             return None
@@ -358,7 +359,7 @@ class Records:
         is_new: bool,
     ):
         self.db.execute("DELETE FROM aliases WHERE alias = ?", (key,))  # now a page of its own
-        document = json.dumps(record, ensure_ascii=False)
+        document = documents.encode(record)
         summary = None
         previous = None if is_new else self._stored(key, "record")
         if previous is not None:

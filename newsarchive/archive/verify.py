@@ -7,7 +7,7 @@ from functools import cache
 
 import fastjsonschema
 
-from newsarchive.archive import Archive
+from newsarchive.archive import Archive, documents
 from newsarchive.archive.database import LATEST
 from newsarchive.archive.validation import validation_errors
 from newsarchive.items import check_schema
@@ -18,11 +18,13 @@ def _check_validator():
     return fastjsonschema.compile(check_schema())
 
 
-def _documents(archive: Archive, query: str) -> Iterator[tuple[str, dict | None, str]]:
+def _documents(
+    archive: Archive, query: str, decode=json.loads
+) -> Iterator[tuple[str, dict | None, str]]:
     """(url, document or None, problem) for each row of `query` (url, JSON)."""
     for url, text in archive.db.execute(query):
         try:
-            document = json.loads(text)
+            document = decode(text)
         except (TypeError, ValueError) as error:
             yield url, None, f"invalid JSON: {error}"
             continue
@@ -46,7 +48,7 @@ def problems(archive: Archive) -> Iterator[dict[str, str]]:
         ),
     )
     for table, query in tables:
-        for url, record, problem in _documents(archive, query):
+        for url, record, problem in _documents(archive, query, documents.decode):
             errors = [problem] if record is None else validation_errors(record)
             yield from ({"table": table, "url": url, "problem": error} for error in errors)
     orphans = archive.db.execute(
