@@ -4,6 +4,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+import time
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from conftest import sample_record
 from newsarchive.archive import Archive, Stored, documents, preferred
 from newsarchive.archive.database import commit_group, group_commits, transaction
 from newsarchive.checking import compare_and_encode, compare_pair, pair_of
+from newsarchive.clock import utc_now
 
 SEED = "http://zjifz.org.cn/show-10595.html"
 SEED_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html"
@@ -626,3 +628,14 @@ def test_a_document_stored_with_its_body_reads_as_it_was():
     """An archive written before bodies were left out."""
     record = sample_record(SEED_ORIGINAL)
     assert documents.decode(json.dumps(record, ensure_ascii=False)) == record
+
+
+def test_timestamps_are_utc_to_the_second_and_follow_the_clock():
+    before = datetime.now(UTC).replace(microsecond=0)
+    stamps = [utc_now(), utc_now()]
+    after = datetime.now(UTC)
+    for stamp in stamps:
+        assert stamp.endswith("Z") and len(stamp) == len("2026-12-01T17:51:25Z")
+        assert before <= datetime.fromisoformat(stamp) <= after
+    time.sleep(1.05)
+    assert utc_now() > stamps[-1]  # a second later: a new timestamp, not the one kept
