@@ -5,6 +5,7 @@ files that warcio's own tools accept, and a crawl replayed from them archives th
 import base64
 import gzip
 import hashlib
+import io
 import json
 import shutil
 import sqlite3
@@ -23,6 +24,8 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from newsarchive.crawl.warc import BUILT_BY_READER, WarcMiddleware, captured
 from newsarchive.crawl.warc_files import Exchange, WarcFiles, build_exchange
@@ -488,3 +491,67 @@ def test_the_replay_serves_the_last_capture_of_a_url_across_files(tmp_path):
     with ReplayServer(tmp_path) as server:
         assert server.lookup(url) == (200, [("Content-Type", "text/html")], b"new")
         assert server.lookup("http://zjifz.org.cn/show-2.html") is None
+
+
+class _ExactHead(StatusAndHeaders):
+    """An HTTP head as warcio writes it when given the bytes."""
+
+    def __init__(self, raw: bytes):
+        super().__init__(raw.split(b"\r\n", 1)[0].decode("latin-1"), [])
+        self.raw = raw
+
+    def compute_headers_buffer(self, header_filter=None) -> None:
+        self.headers_buff = self.raw
+
+
+def warcio_exchange(exchange: Exchange, ids: tuple[str, str]) -> bytes:
+    """The same two records made with warcio's own record API, for comparison."""
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=False, warc_version="1.1")
+    common = {name: exchange.fields[name] for name in ("WARC-Date", "WARC-Warcinfo-ID")}
+    records = []
+    for kind, message, extra, own, other in (
+        ("response", exchange.response, exchange.fields, *ids),
+        ("request", exchange.request, common, *ids[::-1]),
+    ):
+        head, _, body = message.partition(b"\r\n\r\n")
+        record = writer.create_warc_record(
+            exchange.url,
+            kind,
+            payload=io.BytesIO(body),
+            length=len(body),
+            warc_headers_dict=dict(extra),
+            http_headers=_ExactHead(head + b"\r\n\r\n"),
+        )
+        record.rec_headers.replace_header("WARC-Record-ID", own)  # the same IDs, in place
+        record.rec_headers.add_header("WARC-Concurrent-To", other)
+        records.append(record)
+    for record in records:
+        writer.write_record(record)
+    return out.getvalue()
+
+
+def test_a_fetch_s_records_are_those_warcio_writes(samples_dir):
+    """build_exchange() writes a fetch's two records itself (for speed): byte for byte, and
+    digest for digest, they are what warcio's record API makes of the same fetch."""
+    body = (samples_dir / "mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html").read_bytes()
+    exchange = Exchange(
+        "http://mw.nmg.gov.cn/xw/msdt/202302/t20230216_2257296.html",
+        b"GET /xw/msdt/202302/t20230216_2257296.html HTTP/1.1\r\nHost: mw.nmg.gov.cn\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + body,
+        {
+            "WARC-Date": "2026-12-01T17:00:00.123456Z",
+            "WARC-Warcinfo-ID": "<urn:uuid:00000000-0000-4000-8000-000000000000>",
+            "WARC-IP-Address": "203.0.113.7",
+            "WARC-Truncated": "length",
+        },
+    )
+    data, response_id = build_exchange(exchange)
+    members = gzip.decompress(data)
+    (request_id,) = {
+        record.rec_headers.get_header("WARC-Record-ID")
+        for record in ArchiveIterator(io.BytesIO(data))
+        if record.rec_type == "request"
+    }
+    assert members == warcio_exchange(exchange, (response_id, request_id))
+    assert data.count(b"\x1f\x8b\x08") == 2  # a gzip member each

@@ -1,9 +1,13 @@
 """WARC files as a crawl writes them: a fetch's request and response records, gzipped, a
 file at a time (crawl/warc.py decides what is written and when)."""
 
+import base64
+import hashlib
 import http
 import io
 import os
+import uuid
+import zlib
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +16,6 @@ from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.http import Headers, Response
-from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 # Scrapy hands over a body already de-chunked: the header keeps its value under this name
@@ -20,17 +23,6 @@ from warcio.warcwriter import WARCWriter
 TRANSFER_ENCODING = b"Transfer-Encoding"
 RENAMED_TRANSFER_ENCODING = b"X-Archive-Orig-Transfer-Encoding"
 NOT_RECORDED = (b"Proxy-Authorization",)  # a credential for the proxy, never for the site
-
-
-class ExactHeaders(StatusAndHeaders):
-    """An HTTP head written byte for byte: warcio would percent-encode non-ASCII values."""
-
-    def __init__(self, raw: bytes):
-        super().__init__(raw.split(b"\r\n", 1)[0].decode("latin-1"), [])  # the status line
-        self.raw = raw
-
-    def compute_headers_buffer(self, header_filter=None) -> None:
-        self.headers_buff = self.raw
 
 
 def _header_lines(headers: Headers) -> bytes:
@@ -95,34 +87,47 @@ class Exchange:
 Built = tuple[bytes, str]  # the exchange's gzipped records, and the response record's ID
 
 
+# Written here, not with warcio's record objects, for the two records of every page fetched
+# whole (the warcinfo records and all reading are warcio's): 0.083 ms a page instead of
+# 0.115, on the worker's core that bounds a crawl (bench/crawl.py). The headers are those, in
+# the order, that warcio writes; tests/test_warc.py reads them back with warcio. A gzip member
+# each, with an 8 KB window: most pages fit it, and it is a third cheaper to set up than 32 KB
+# for 0.1 % more bytes.
+GZIP_WINDOW_BITS = 16 + 13
+
+
+def _digest(data: bytes) -> bytes:
+    return b"sha1:" + base64.b32encode(hashlib.sha1(data).digest())
+
+
+def _record(kind: bytes, url: bytes, message: bytes, fields: dict, ids: tuple) -> bytes:
+    """One record of a fetch, gzipped: `message` is the HTTP message; `ids` this record's
+    ID and that of the other record of the fetch."""
+    head, _, payload = message.partition(b"\r\n\r\n")
+    block = head + b"\r\n\r\n" + payload
+    lines = [b"WARC/1.1", *(f"{name}: {value}".encode() for name, value in fields.items())]
+    lines += [
+        b"WARC-Type: " + kind,
+        b"WARC-Record-ID: " + ids[0],
+        b"WARC-Target-URI: " + url,
+        b"WARC-Payload-Digest: " + _digest(payload),
+        b"WARC-Concurrent-To: " + ids[1],
+        b"WARC-Block-Digest: " + _digest(block),
+        b"Content-Type: application/http; msgtype=" + kind,
+        b"Content-Length: %d" % len(block),
+    ]
+    record = b"\r\n".join(lines) + b"\r\n\r\n" + block + b"\r\n\r\n"
+    return zlib.compress(record, 9, GZIP_WINDOW_BITS)
+
+
 def build_exchange(exchange: Exchange) -> Built:
     """The response record and the request record, each naming the other, as gzip members."""
-    out = io.BytesIO()
-    writer = WARCWriter(out, gzip=True, warc_version="1.1")
+    url = exchange.url.encode()
+    response_id, request_id = (f"<urn:uuid:{uuid.uuid4()}>".encode() for _ in range(2))
     common = {name: exchange.fields[name] for name in ("WARC-Date", "WARC-Warcinfo-ID")}
-    records = []
-    for kind, message, extra in (
-        ("response", exchange.response, exchange.fields),
-        ("request", exchange.request, common),
-    ):
-        head, _, body = message.partition(b"\r\n\r\n")
-        records.append(
-            writer.create_warc_record(
-                exchange.url,
-                kind,
-                payload=io.BytesIO(body),
-                length=len(body),
-                warc_headers_dict=dict(extra),
-                http_headers=ExactHeaders(head + b"\r\n\r\n"),
-            )
-        )
-    for record, other in zip(records, records[::-1], strict=True):
-        record.rec_headers.add_header(
-            "WARC-Concurrent-To", other.rec_headers.get_header("WARC-Record-ID")
-        )
-    for record in records:
-        writer.write_record(record)
-    return out.getvalue(), records[0].rec_headers.get_header("WARC-Record-ID")
+    data = _record(b"response", url, exchange.response, exchange.fields, (response_id, request_id))
+    data += _record(b"request", url, exchange.request, common, (request_id, response_id))
+    return data, response_id.decode()
 
 
 class WarcFiles:
