@@ -31,6 +31,15 @@ class Pair:
     original_failure: str | None
     original_state: dict | None
 
+    def __getstate__(self) -> dict:
+        """Pickled (for a worker) without the records' bodies: their paragraphs joined, which
+        compare() does not read."""
+        state = dict(self.__dict__)
+        for side in ("reprint", "original"):
+            if state[side] is not None:
+                state[side] = {name: value for name, value in state[side].items() if name != "body"}
+        return state
+
 
 def pair_of(
     archive: Archive, reprint_url: str, original: dict | None = None, reprint: dict | None = None
@@ -74,11 +83,16 @@ def compare_pair(pair: Pair) -> dict:
     return check
 
 
+# What Checks.save() reads of a check, besides its JSON document.
+SAVED_FIELDS = ("reprint_url", "original_url", "verdict", "checked_at")
+
+
 def compare_and_encode(pair: Pair) -> tuple[dict, str]:
-    """The check of a pair and its JSON document, as Checks.save() stores it: what a crawl's
-    worker returns, so the crawl's own process does not encode it."""
+    """The check of a pair as a crawl's worker hands it over: the fields Checks.save() reads,
+    and the whole check as its JSON document, so the crawl's own process neither encodes it
+    nor unpickles all of it."""
     check = compare_pair(pair)
-    return check, json.dumps(check, ensure_ascii=False)
+    return {name: check.get(name) for name in SAVED_FIELDS}, json.dumps(check, ensure_ascii=False)
 
 
 def check_reprint(

@@ -1,6 +1,7 @@
 """Tests of the archive: what saving does, aliases, links, runs, failures and record queries."""
 
 import json
+import pickle
 import sqlite3
 import subprocess
 import sys
@@ -586,13 +587,18 @@ def test_a_group_not_committed_when_the_process_dies_is_not_in_the_archive(tmp_p
 
 
 def test_a_check_encoded_where_it_was_made_is_stored_as_that_check(archive):
-    """The crawl's worker hands the check over with its JSON (compare_and_encode): stored, it
-    reads back as the check compare_pair() makes of the same pair."""
+    """The crawl's worker hands over the check's JSON and the fields the store reads
+    (compare_and_encode): stored, it reads back as the check compare_pair() makes of the same
+    pair."""
     archive.records.save(sample_record(SEED))
     archive.records.save(sample_record(SEED_ORIGINAL))
     pair = pair_of(archive, SEED)
-    check, document = compare_and_encode(pair)
-    assert archive.checks.save(check, document) is True
+    saved, document = compare_and_encode(pair)
+    assert saved == {
+        name: json.loads(document)[name]
+        for name in ("reprint_url", "original_url", "verdict", "checked_at")
+    }
+    assert archive.checks.save(saved, document) is True
 
     (stored,) = archive.checks.all()
     made_apart = compare_pair(pair)
@@ -639,3 +645,15 @@ def test_timestamps_are_utc_to_the_second_and_follow_the_clock():
         assert before <= datetime.fromisoformat(stamp) <= after
     time.sleep(1.05)
     assert utc_now() > stamps[-1]  # a second later: a new timestamp, not the one kept
+
+
+def test_a_pair_sent_to_a_worker_leaves_the_bodies_behind_and_compares_the_same(archive):
+    archive.records.save(sample_record(SEED))
+    archive.records.save(sample_record(SEED_ORIGINAL))
+    pair = pair_of(archive, SEED)
+    sent = pickle.loads(pickle.dumps(pair))
+    assert "body" in pair.reprint and "body" in pair.original  # the caller's own stay whole
+    assert "body" not in sent.reprint and "body" not in sent.original
+    assert sent.reprint["paragraphs"] == pair.reprint["paragraphs"]
+    here, there = compare_pair(pair), compare_pair(sent)
+    assert {**here, "checked_at": None} == {**there, "checked_at": None}

@@ -34,7 +34,8 @@ class Checks:
 
         The newest history entry's document is the stored check itself (check_record holds
         LATEST), so each check is stored once; a newer entry hands the one before it back.
-        `document` is the check as JSON, when the caller has encoded it already.
+        `document` is the check as JSON, when the caller has encoded it already; `check` then
+        needs only its reprint_url, original_url, verdict and checked_at.
         """
         key = canonical(check["reprint_url"])
         document = document or json.dumps(check, ensure_ascii=False)
