@@ -392,7 +392,13 @@ def test_a_full_disk_stops_the_crawl_with_everything_stored_kept(tmp_path):
     site = Site()
     with FaultServer(site) as server:
         site.articles = {n: f"{server.base}/page/{n}" for n in range(1, 121)}
-        result = crawl(server, tmp_path, "-s", "NEWSARCHIVE_ARCHIVE_MAX_BYTES=262144")
+        # Paced, so that the archive fills after its first commits (every 0.5 s): the full
+        # disk rolls back the writes since the last one, as a crash would, and unpaced the
+        # crawl may fetch enough to fill it before the first.
+        result = crawl(
+            server, tmp_path, "-s", "NEWSARCHIVE_ARCHIVE_MAX_BYTES=262144",
+            "-s", "DOWNLOAD_DELAY=0.05", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+        )  # fmt: skip
     assert result.returncode == 1
     assert "database or disk is full" in result.stderr and "Traceback" not in result.stderr
     assert "Crawl archive_error" in result.stdout
