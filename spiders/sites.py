@@ -157,13 +157,18 @@ class SitesSpider(scrapy.Spider):
         the page was fetched lately and is not due for its recheck."""
         try:
             plan = self.recheck.plan(
-                self.archive, url, kind, site.recheck_after if site is not None else None
+                self.archive,
+                url,
+                kind,
+                site.recheck_after if site is not None else None,
+                self.run_id,
             )
         except sqlite3.Error as error:
             archive_failed(self.crawler, error)
             return None
         if not plan.fetch:
-            self.crawler.stats.inc_value(f"newsarchive/incremental/skipped_{kind}")
+            if not plan.again:
+                self.crawler.stats.inc_value(f"newsarchive/incremental/skipped_{kind}")
             return None
         meta = {KIND: kind, BUILT_BY_READER: True, **options.pop("meta", {})}
         if plan.headers:

@@ -112,6 +112,9 @@ def test_first_crawl_succeeds_and_summarises(crawled):
     _, first, _, _ = crawled
     assert first.returncode == 0, first.stderr
     assert "records new        44" in first.stdout
+    # Nothing is known before a first run: an article two pages link to is fetched once,
+    # and never counted as a known page skipped.
+    assert "pages skipped      0 known" in first.stdout
     assert "1 under a second URL" in first.stdout
     assert f"http_404             1  {GONE_ORIGINAL}" in first.stdout
     assert "unsupported_scheme   1  javascript:" in first.stdout

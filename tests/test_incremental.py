@@ -20,6 +20,7 @@ from conftest import ROOT, SAMPLES
 from test_cli import run
 
 from newsarchive.archive import Archive
+from newsarchive.crawl.incremental import Plan, Recheck
 
 EDITED_REPRINT = "http://zjifz.org.cn/show-10595.html"
 REMOVED_ORIGINAL = "http://mw.nmg.gov.cn/xw/msdt/202302/t20230221_2261035.html"
@@ -310,3 +311,15 @@ def test_failures_beyond_the_threshold_exit_3_and_within_it_0(tmp_path):
     assert "http_500" in failing.stdout
     tolerant = crawl(web, tmp_path / "other", "-s", "NEWSARCHIVE_FAILURE_THRESHOLD=0.05")
     assert tolerant.returncode == 0, tolerant.stderr  # 1 page in about 70 is under 5%
+
+
+def test_a_page_this_run_has_fetched_is_not_due_again_nor_counted_as_skipped(tmp_path):
+    """Two links to one article in one run: the second is no page skipped as known."""
+    recheck = Recheck(reprints=30 * 86400, originals=30 * 86400)
+    url = "http://zjifz.org.cn/show-10595.html"
+    with Archive(tmp_path / "archive") as archive:
+        assert recheck.plan(archive, url, "reprint", run=2) == Plan(True)  # never asked for
+        archive.fetches.remember(url, "reprint", 200, run=2)
+        assert recheck.plan(archive, url, "reprint", run=2) == Plan(False, again=True)
+        # A later run: fetched by another run (its record not stored), so asked for again.
+        assert recheck.plan(archive, url, "reprint", run=3) == Plan(True)

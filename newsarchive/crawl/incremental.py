@@ -41,6 +41,7 @@ class Plan:
 
     fetch: bool
     headers: dict[str, str] = field(default_factory=dict)
+    again: bool = False  # not fetched because this run has fetched it: a duplicate link
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,22 @@ class Recheck:
             return self.originals
         return self.reprints if site_period is None else site_period
 
-    def plan(self, archive: Archive, url: str, kind: str, site_period: float | None = None) -> Plan:
+    def plan(
+        self,
+        archive: Archive,
+        url: str,
+        kind: str,
+        site_period: float | None = None,
+        run: int | None = None,
+    ) -> Plan:
+        """`run` is this crawl's: a page it has fetched already is not due again (nor
+        counted as skipped: a first run over two list pages naming one article skips
+        nothing)."""
         if self.refresh:
             return Plan(True)
         fetched = archive.fetches.get(url)
+        if fetched is not None and run is not None and fetched["run"] == run:
+            return Plan(False, again=True)
         known = archive.records.url_of(url) is not None
         if fetched is None:
             if not known:
