@@ -333,11 +333,12 @@ class Records:
                 return decision
             is_new = decision.outcome == "new"
             other = decision.takes_over if is_new else self.same_content(record)
-            moved = self._take_over(other, record, key, now, run) if other else False
+            if other:
+                self._take_over(other, record, key, now, run)
             self._write(key, record, record_fingerprint, now, run, is_new=is_new)
             if record.get("kind") == "reprint":
                 self.links.set_original(key, record.get("original_url"), now)
-            return Stored("moved", key) if moved and decision.outcome == "new" else decision
+            return Stored("moved", key) if other and is_new else decision
 
     def add_alias(self, alias: str, url: str, run: int | None = None) -> None:
         """Record that `alias` serves the same article as the stored record `url`."""
@@ -406,7 +407,7 @@ class Records:
 
     def _take_over(
         self, other: str, record: dict[str, Any], key: str, now: str, run: int | None
-    ) -> bool:
+    ) -> None:
         """`other`, a less preferred URL storing this body, becomes an alias of `key`, its
         history moved.
 
@@ -436,7 +437,6 @@ class Records:
         self.links.set_original(other, None, now)
         drop_check(self.db, other)
         self._alias(other, key, now, run)
-        return True
 
     def _alias(self, alias: str, url: str, now: str, run: int | None) -> None:
         self.db.execute(

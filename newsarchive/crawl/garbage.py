@@ -21,28 +21,30 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 GENERATION0 = 10_000
-_tuned: list[tuple[int, int, int]] = []  # the thresholds before, while crawls run
+_running = 0  # crawls of this process that have tuned it
+_before = gc.get_threshold()  # the thresholds before the first of them
 
 
 def tune() -> None:
     """Freeze what exists and raise the first generation's threshold (once for crawls that
     run together in one process)."""
-    if not _tuned:
-        _tuned.append(gc.get_threshold())
+    global _running, _before
+    if _running == 0:
+        _before = gc.get_threshold()
         gc.collect()
         gc.freeze()
-        gc.set_threshold(GENERATION0, *_tuned[0][1:])
-    else:
-        _tuned.append(_tuned[0])
+        gc.set_threshold(GENERATION0, *_before[1:])
+    _running += 1
 
 
 def restore() -> None:
     """As before tune(), once the last crawl that tuned it has stopped."""
-    if not _tuned:
+    global _running
+    if _running == 0:
         return  # an engine stopped that never started
-    previous = _tuned.pop()
-    if not _tuned:
-        gc.set_threshold(*previous)
+    _running -= 1
+    if _running == 0:
+        gc.set_threshold(*_before)
         gc.unfreeze()
 
 
