@@ -7,6 +7,7 @@ the tests all find pages through these functions.
 import json
 import mimetypes
 import re
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -15,6 +16,13 @@ EXPECTED_SUFFIX = ".expected.json"
 CHECK_SUFFIX = ".check.json"
 SIDECAR_SUFFIXES = (HEADERS_SUFFIX, EXPECTED_SUFFIX, CHECK_SUFFIX)
 QUERY_MARK = "%3F"  # `?` in a stored file name: index.php?c=show&id=1 -> index.php%3Fc=show&id=1
+
+
+@lru_cache(maxsize=4096)
+def _host_dir(root: Path, host: str) -> Path:
+    """A host's directory, resolved once: resolving walks every directory above it, and was
+    half of the replay server's work for a page."""
+    return (root / host).resolve()
 
 
 def sample_path(root: Path, url: str) -> Path | None:
@@ -29,7 +37,7 @@ def sample_path(root: Path, url: str) -> Path | None:
     if path.endswith("/"):
         path += "index.html"
     name = path.lstrip("/") + (QUERY_MARK + parts.query if parts.query else "")
-    host_dir = (root / parts.hostname).resolve()
+    host_dir = _host_dir(root, parts.hostname)
     candidate = (host_dir / name).resolve()
     if not candidate.is_relative_to(host_dir):
         return None
