@@ -20,6 +20,9 @@ LABELS = {
 }
 _BY_LABEL = {label: field for field, labels in LABELS.items() for label in labels}
 _GAP = re.compile(r"[\s\u3000:：]+")
+# What a label's text can begin with: most lines of a page begin otherwise, and are passed by
+# without a split and a substitution each (\u3000 and the rest of \s are what lstrip() strips).
+_FIRST = {label[0] for label in _BY_LABEL}
 
 
 def _value(field: str, value: str) -> str | None:
@@ -35,6 +38,8 @@ def document_table(texts: list[str]) -> dict[str, str | None] | None:
     else None. Every field is there, null when the page does not show it."""
     found: dict[str, str | None] = {}
     for index, text in enumerate(texts):
+        if text.lstrip()[:1] not in _FIRST:
+            continue
         label, *rest = re.split(r"[:：]", text, maxsplit=1)
         value = rest[0] if rest else ""
         field = _BY_LABEL.get(_GAP.sub("", label))
