@@ -10,6 +10,7 @@ from scrapy.crawler import Crawler
 from newsarchive.archive import Archive
 from newsarchive.crawl.archive import UNWRITTEN, ArchiveFailed, archive_failed, crawl_archive
 from newsarchive.crawl.drops import DuplicateItem, InvalidItem
+from newsarchive.crawl.prepare import prepared_document
 from newsarchive.crawl.quality import trigger_of
 from newsarchive.crawl.signals import page_failed, page_redirected
 from newsarchive.items import Article, record_of
@@ -55,6 +56,7 @@ class StorePipeline:
                     self.run,
                     getattr(item, "_fingerprint", None),
                     decided=getattr(item, "_decided", None),
+                    document=prepared_document(item),
                 )
             except sqlite3.Error as error:
                 archive_failed(self.crawler, error)

@@ -24,7 +24,7 @@ from newsarchive.compare.fold import content_hash
 from newsarchive.crawl import workers
 from newsarchive.crawl.archive import crawl_archive
 from newsarchive.crawl.drops import DuplicateItem, InvalidItem
-from newsarchive.crawl.prepare import prepared
+from newsarchive.crawl.prepare import prepared, prepared_document
 from newsarchive.crawl.signals import page_failed, page_redirected
 from newsarchive.items import Article, record_of
 from newsarchive.parsers import page_for
@@ -296,16 +296,23 @@ def test_a_record_prepared_where_it_was_read_is_stored_as_the_pipelines_make_it(
     make_crawler, archive_dir, url
 ):
     """The pipelines' own work, and their reading of the marks a worker left, store the same
-    record: the same fields, hash and fingerprint, and the same decisions."""
+    record: the same fields in the same order, hash and fingerprint, and the same decisions.
+    The worker encodes the document before the WARC capture is known; it is stored with it."""
     prepared_item, plain_item = read_in_worker(url), page_for(sample_response(url)).to_item()
     assert prepared(prepared_item) is not None and prepared(plain_item) is None
+    capture = {"file": "newsarchive-20261201190000000-00000.warc.gz", "offset": 4096}
     stored = {}
     for name, item in (("prepared", prepared_item), ("plain", plain_item)):
+        item.capture = capture | {"record_id": "<urn:uuid:7d1f3c2e-0000-4000-8000-00000000002a>"}
+        assert (prepared_document(item) is not None) == (name == "prepared")
         run_pipelines(make_crawler(archive_dir / name), [item])
         with Archive(archive_dir / name) as archive:
-            row = archive.db.execute("SELECT fingerprint, content_hash FROM records").fetchone()
+            row = archive.db.execute("SELECT fingerprint, content_hash, record FROM records")
+            fingerprint, content_hash, document = row.fetchone()
             record = archive.records.get(url)
-        stored[name] = (tuple(row), {k: v for k, v in record.items() if k != "fetched_at"})
+        assert record["capture"] == item.capture
+        fields = [(k, v) for k, v in json.loads(document).items() if k != "fetched_at"]
+        stored[name] = (fingerprint, content_hash, fields)
     assert stored["prepared"] == stored["plain"]
 
 

@@ -630,6 +630,25 @@ def test_a_body_that_is_not_its_paragraphs_joined_is_stored_as_it_is():
     assert documents.decode(documents.encode(record)) == record
 
 
+def test_a_document_encoded_before_its_capture_is_completed_as_encode_writes_it():
+    """A worker encodes a record before the crawl writes its WARC records; the pointer to them
+    is the record's last field, null until then."""
+    record = sample_record(SEED)
+    assert list(record)[-1] == "capture" and record["capture"] is None
+    capture = {
+        "file": "newsarchive-20261201190000000-00000.warc.gz",
+        "offset": 81920,
+        "record_id": "<urn:uuid:7d1f3c2e-0000-4000-8000-00000000002a>",
+    }
+    early = documents.encode(record)
+    completed = documents.with_capture(early, capture)
+    assert completed == documents.encode(record | {"capture": capture})
+    assert documents.decode(completed) == record | {"capture": capture}
+    assert documents.with_capture(early, None) == early  # not captured: as it was
+    reordered = {"capture": None, **{k: v for k, v in record.items() if k != "capture"}}
+    assert documents.with_capture(documents.encode(reordered), capture) is None
+
+
 def test_a_document_stored_with_its_body_reads_as_it_was():
     """An archive written before bodies were left out."""
     record = sample_record(SEED_ORIGINAL)

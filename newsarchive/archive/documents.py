@@ -9,12 +9,27 @@ document stored with its body (an archive written before) reads as it was.
 import json
 from typing import Any
 
+# How a document encoded before its WARC capture was known ends: `capture` is a record's last
+# field (items.py), and json.dumps() writes ": " and no space before the closing brace.
+_UNCAPTURED = '"capture": null}'
+
 
 def encode(record: dict[str, Any]) -> str:
     paragraphs = record.get("paragraphs")
     if isinstance(paragraphs, list) and record.get("body") == "\n".join(paragraphs):
         record = {name: value for name, value in record.items() if name != "body"}
     return json.dumps(record, ensure_ascii=False)
+
+
+def with_capture(document: str, capture: dict[str, Any] | None) -> str | None:
+    """A document encoded where the page was read, before its response was written to a WARC
+    file, completed with the pointer to it: what encode() makes of the record with it. None
+    for a document that does not end with the null capture."""
+    if not document.endswith(_UNCAPTURED):
+        return None
+    if capture is None:
+        return document
+    return document[: -len("null}")] + json.dumps(capture, ensure_ascii=False) + "}"
 
 
 def decode(document: str) -> Any:

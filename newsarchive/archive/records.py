@@ -315,10 +315,11 @@ class Records:
         run: int | None = None,
         record_fingerprint: str | None = None,
         decided: Decided | None = None,
+        document: str | None = None,
     ) -> Stored:
         """Store a record as new, as a new version of its URL, or as an alias; see classify().
-        What the caller has already (the fingerprint, the decision while it still holds) is
-        not worked out again."""
+        What the caller has already (the fingerprint, the decision while it still holds, the
+        record encoded as documents.encode() does) is not worked out again."""
         key, now = canonical(record["url"]), utc_now()
         record_fingerprint = record_fingerprint or fingerprint(record)
         with transaction(self.db):
@@ -335,7 +336,7 @@ class Records:
             other = decision.takes_over if is_new else self.same_content(record)
             if other:
                 self._take_over(other, record, key, now, run)
-            self._write(key, record, record_fingerprint, now, run, is_new=is_new)
+            self._write(key, record, record_fingerprint, now, run, is_new, document)
             if record.get("kind") == "reprint":
                 self.links.set_original(key, record.get("original_url"), now)
             return Stored("moved", key) if other and is_new else decision
@@ -358,9 +359,10 @@ class Records:
         now: str,
         run: int | None,
         is_new: bool,
+        document: str | None = None,
     ):
         self.db.execute("DELETE FROM aliases WHERE alias = ?", (key,))  # now a page of its own
-        document = documents.encode(record)
+        document = document or documents.encode(record)
         summary = None
         previous = None if is_new else self._stored(key, "record")
         if previous is not None:
