@@ -123,6 +123,8 @@ class CheckPipeline:
             check, document = await workers.run(self.crawler, compare_and_encode, pair)
             if self.newest.get(reprint_url) != mine:
                 return  # a check begun later, on newer records, stores its own
+            if self.archive.records.fingerprint_of(check["reprint_url"]) is None:
+                return  # an alias now, of a URL that took its record over with its check
             self.archive.checks.save(check, document)
         except sqlite3.Error as error:  # `newsarchive check` makes it again later
             archive_failed(self.crawler, error)
