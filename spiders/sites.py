@@ -256,12 +256,12 @@ class SitesSpider(scrapy.Spider):
 
     # Finding articles ---------------------------------------------------------------------
 
-    async def parse_list(self, response: Response, site: Site) -> AsyncIterator[scrapy.Request]:
+    async def parse_list(self, response: Response, site: Site) -> list[scrapy.Request]:
         """A home or column list page: its article links and its pager's list pages (read in
         a worker process when there is one)."""
         if not isinstance(response, HtmlResponse):
             self.not_html(response)
-            return
+            return []
         article_urls, list_urls = await workers.run(
             self.crawler,
             list_links,
@@ -271,13 +271,19 @@ class SitesSpider(scrapy.Spider):
             response.encoding,
             site,
         )
+        return list(self._listed(site, article_urls, list_urls))
+
+    def _listed(
+        self, site: Site, article_urls: list[str], list_urls: list[str]
+    ) -> Iterator[scrapy.Request]:
+        """The requests of a list page's links: its articles due, the originals due of those
+        that are not, and its pager's list pages unless every article was known."""
         known = 0
         for url in article_urls:
             request = self.article(url, site)
             if request is None:
                 known += 1
-                for original in self.missing_original(url):
-                    yield original
+                yield from self.missing_original(url)
             else:
                 yield request
         stop_at_known = self.settings.getbool("NEWSARCHIVE_STOP_AT_KNOWN")
@@ -337,16 +343,17 @@ class SitesSpider(scrapy.Spider):
 
     # Articles -----------------------------------------------------------------------------
 
-    async def parse_reprint(self, response: Response, site: Site) -> AsyncIterator:
+    # The callbacks that wait for a worker are coroutines that return their output, not async
+    # generators: Scrapy awaits a coroutine before its spider middlewares see the output, while
+    # an await inside an async generator suspends and resumes each middleware's generator
+    # around it.
+
+    async def parse_reprint(self, response: Response, site: Site) -> list:
         self.remember(response)
         if self.not_modified(response):
-            for request in self.missing_original(response.url):
-                yield request
-            return
+            return list(self.missing_original(response.url))
         item, more = await self.parse_article(response, "reprint", site)
-        if item is not None:
-            for output in self.continued(item, more, site):
-                yield output
+        return list(self.continued(item, more, site)) if item is not None else []
 
     def continued(self, item: Article, more: list[str], site: Site | None) -> Iterator:
         """The item once all its pages are joined: the next page to fetch, or the item (and,
@@ -369,14 +376,13 @@ class SitesSpider(scrapy.Spider):
 
     async def parse_continuation(
         self, response: Response, item: Article, more: list[str], site: Site | None
-    ) -> AsyncIterator:
+    ) -> list:
         """Page 2, 3 … of an article: its text joins the first page's."""
         page, further = await self.parse_article(response, item.kind, site, continuation=True)
         if page is not None:
             item = join_pages(item, page)
             more = more + [url for url in further if url not in more]
-        for output in self.continued(item, more, site):
-            yield output
+        return list(self.continued(item, more, site))
 
     def continuation_failed(self, failure: Failure) -> Iterator:
         """A later page that cannot be had: recorded, and the article kept with what came."""
@@ -408,14 +414,12 @@ class SitesSpider(scrapy.Spider):
         if request is not None:
             yield request
 
-    async def parse_original(self, response: Response) -> AsyncIterator:
+    async def parse_original(self, response: Response) -> list:
         self.remember(response)
         if self.not_modified(response):
-            return
+            return []
         item, more = await self.parse_article(response, "original", None)
-        if item is not None:
-            for output in self.continued(item, more, None):
-                yield output
+        return list(self.continued(item, more, None)) if item is not None else []
 
     async def parse_article(
         self, response: Response, kind: str, site: Site | None, continuation: bool = False
