@@ -45,27 +45,6 @@ def read_fetched(exchange: Exchange | None, *page) -> tuple[Built | None, tuple]
     return built, (reason, prepare(item) if item is not None else None, more)
 
 
-def list_links(
-    url: str, headers: dict, body: bytes, encoding: str, site: Site
-) -> tuple[list[str], list[str]]:
-    """What a worker does with a list page: the URLs of its article links, and of its pager's
-    list pages. Scrapy's link extractors took a millisecond of the crawl's process a page."""
-    response = HtmlResponse(url=url, headers=headers, body=body, encoding=encoding)
-    articles = LinkExtractor(
-        allow=site.article_urls or site.family.article_urls, allow_domains=list(site.hosts)
-    )
-    lists = LinkExtractor(
-        allow=site.list_urls or site.family.list_urls,
-        restrict_css=site.pager or site.family.pager,
-        allow_domains=list(site.hosts),
-        deny=site.article_urls or site.family.article_urls,
-    )
-    return (
-        [link.url for link in articles.extract_links(response)],
-        [link.url for link in lists.extract_links(response)],
-    )
-
-
 STAGE = "newsarchive_stage"  # request meta: "start" for a start page, whose loss fails the run
 MAX_PAGES = 20  # pages of one article joined at most: a pager that never ends is a bug
 
@@ -256,44 +235,38 @@ class SitesSpider(scrapy.Spider):
 
     # Finding articles ---------------------------------------------------------------------
 
-    async def parse_list(self, response: Response, site: Site) -> list[scrapy.Request]:
-        """A home or column list page: its article links and its pager's list pages (read in
-        a worker process when there is one)."""
+    def parse_list(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
+        """A home or column list page: its article links and its pager's list pages."""
         if not isinstance(response, HtmlResponse):
             self.not_html(response)
-            return []
-        article_urls, list_urls = await workers.run(
-            self.crawler,
-            list_links,
-            response.url,
-            dict(response.headers),
-            response.body,
-            response.encoding,
-            site,
+            return
+        domains = list(site.hosts)
+        articles = LinkExtractor(
+            allow=site.article_urls or site.family.article_urls, allow_domains=domains
         )
-        return list(self._listed(site, article_urls, list_urls))
-
-    def _listed(
-        self, site: Site, article_urls: list[str], list_urls: list[str]
-    ) -> Iterator[scrapy.Request]:
-        """The requests of a list page's links: its articles due, the originals due of those
-        that are not, and its pager's list pages unless every article was known."""
+        links = articles.extract_links(response)
         known = 0
-        for url in article_urls:
-            request = self.article(url, site)
+        for link in links:
+            request = self.article(link.url, site)
             if request is None:
                 known += 1
-                yield from self.missing_original(url)
+                yield from self.missing_original(link.url)
             else:
                 yield request
         stop_at_known = self.settings.getbool("NEWSARCHIVE_STOP_AT_KNOWN")
         if site.stop_at_known is not None:
             stop_at_known = site.stop_at_known
-        if article_urls and known == len(article_urls) and stop_at_known and self.last_run_finished:
+        if links and known == len(links) and stop_at_known and self.last_run_finished:
             self.crawler.stats.inc_value("newsarchive/incremental/pager_stopped")
             return  # every article here is known: the older list pages hold no new one
-        for url in list_urls:
-            yield self.request(url, self.parse_list, site)
+        lists = LinkExtractor(
+            allow=site.list_urls or site.family.list_urls,
+            restrict_css=site.pager or site.family.pager,
+            allow_domains=domains,
+            deny=site.article_urls or site.family.article_urls,
+        )
+        for link in lists.extract_links(response):
+            yield self.request(link.url, self.parse_list, site)
 
     def _article_urls(self, site: Site, urls: list[str]) -> Iterator[scrapy.Request]:
         patterns = [re.compile(p) for p in site.article_urls or site.family.article_urls]
