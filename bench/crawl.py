@@ -362,7 +362,8 @@ def report(results: dict[str, dict], articles: int) -> None:
                 f"{r['wall']:.1f}",
             )
         )
-    for name, target in (("newsarchive", " (target >= 0.8)"), ("+ checks", "")):
+    # The targets of the issue that set them: 0.9 without the checks, 0.8 with them.
+    for name, target in (("newsarchive", " (target >= 0.9)"), ("+ checks", " (target >= 0.8)")):
         r = results[name]
         print(
             f"ratio {name}/baseline pages/s: {r['ratio']:.2f}{target}; "
