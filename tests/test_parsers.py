@@ -9,6 +9,7 @@ from scrapy.http import HtmlResponse
 from newsarchive.parsers import page_for
 from newsarchive.parsers.base import title_suffix
 from newsarchive.parsers.generic import GenericArticlePage
+from newsarchive.parsers.generic.document import document_table
 from newsarchive.parsers.trs_wcm import TrsWcmArticlePage
 from newsarchive.parsers.xunrui import XunruiArticlePage
 from newsarchive.replay import EXPECTED_SUFFIX, sample_url, stored_headers
@@ -245,6 +246,48 @@ def test_trs_page_without_title_or_site_name_has_neither():
     html = "<html><head></head><body><div class='TRS_UEDITOR'><p>正文。</p></div></body></html>"
     page = page_for(html_page("http://mw.nmg.gov.cn/xw/202302/t20230216_1.html", html))
     assert (page.title(), page.site_name()) == (None, None)
+
+
+def test_pager_links_are_read_by_their_whole_text_inside_child_elements_too():
+    """`<a><span>2</span></a>` is a page number as much as `<a>3</a>` (DOMAIN.md §1): TRS
+    numbers an article's second page _1, its third _2; 首页 is no page of it."""
+    html = """<html><body><h1>关于做好民族团结进步创建工作的通知</h1>
+    <div class="TRS_UEDITOR"><p>各旗县区民族事务部门：现将有关事项通知如下。</p></div>
+    <div class="page"><a href="/index.html"><span>首页</span></a>
+    <a href="t20230216_2257296_1.html"><span>2</span></a> <a href="t20230216_2257296_2.html">3</a>
+    <a href="t20230216_2257296_1.html"><b>下一页</b></a></div></body></html>"""
+    page = page_for(html_page("http://mw.nmg.gov.cn/xw/202302/t20230216_2257296.html", html))
+    assert page.more_pages() == [
+        "http://mw.nmg.gov.cn/xw/202302/t20230216_2257296_1.html",
+        "http://mw.nmg.gov.cn/xw/202302/t20230216_2257296_2.html",
+    ]
+
+
+def test_a_government_document_table_is_read_by_its_space_justified_labels():
+    """索引号, 发布机构 … as DOMAIN.md and the module describe them: a label's value after its
+    colon or in the next text; dates as ISO days; other lines are no fields."""
+    texts = [
+        "首页 > 信息公开 > 通知公告",
+        "索 引 号：011532010/2023-00087",
+        "发布机构：",
+        "包头市人民政府办公室",
+        "文　　号：包府办发〔2023〕21号",
+        "成文日期：2023年04月14日",
+        "\u3000发布日期：2023-04-18",
+        "主题分类：民族、宗教",
+        "有 效 性：有效",
+        "关于做好民族团结进步创建工作的通知",
+    ]
+    assert document_table(texts) == {
+        "索引号": "011532010/2023-00087",
+        "发布机构": "包头市人民政府办公室",
+        "文号": "包府办发〔2023〕21号",
+        "成文日期": "2023-04-14",
+        "发布日期": "2023-04-18",
+        "主题分类": "民族、宗教",
+        "有效性": "有效",
+    }
+    assert document_table(texts[:1] + texts[-1:]) is None  # no 索引号, no 文号: no table
 
 
 def test_a_page_without_a_host_has_an_empty_site():
