@@ -1,4 +1,7 @@
+import select
+import socket
 import ssl
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -6,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLES
 
-from newsarchive.replay import sample_path, sample_url
+from newsarchive.replay import ReplayServer, sample_path, sample_url
 
 
 def fetch(server, url: str) -> tuple[int, dict, bytes]:
@@ -97,3 +100,27 @@ def test_sample_path_and_sample_url_are_inverse(tmp_path, url, relative):
 @pytest.mark.parametrize("url", ["ftp://zjifz.org.cn/a", "file:///etc/passwd", "http:///nohost"])
 def test_urls_that_cannot_be_stored_have_no_path(url):
     assert sample_path(Path("/tmp"), url) is None
+
+
+def test_a_burst_of_connections_is_queued_while_the_server_is_busy_not_dropped():
+    """A crawl opens its connections to the proxy in bursts. While every server thread is busy
+    (here: none accepts at all), the kernel completes up to the listen backlog's handshakes and
+    drops the other SYNs, whose clients then wait a second for TCP to send them again: with
+    socketserver's backlog of 5, bench/crawl.py's crawls stalled so, every process idle."""
+    server = ReplayServer(SAMPLES)  # bound and listening, never serving
+    sockets = [socket.socket() for _ in range(64)]
+    try:
+        for client in sockets:
+            client.setblocking(False)
+            client.connect_ex(server.server_address[:2])
+        connected, deadline = set(), time.monotonic() + 0.5  # a retried SYN comes after 1 s
+        while len(connected) < len(sockets) and time.monotonic() < deadline:
+            waiting = [client for client in sockets if client not in connected]
+            _, writable, _ = select.select([], waiting, [], max(0, deadline - time.monotonic()))
+            connected.update(writable)
+        assert len(connected) == len(sockets)
+        assert {client.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) for client in sockets} == {0}
+    finally:
+        for client in sockets:
+            client.close()
+        server.server_close()

@@ -136,6 +136,10 @@ class ReplayServer(ThreadingHTTPServer):
     """
 
     daemon_threads = True
+    # The listen backlog: socketserver's is 5. A crawl that opens more connections than that at
+    # once had the rest of its SYNs dropped, and each waited a second for TCP to send it again,
+    # with every process idle (the kernel's ListenOverflows counter rose with each stall).
+    request_queue_size = 128
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0):
         self.root = Path(root).resolve()
