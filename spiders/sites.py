@@ -75,6 +75,12 @@ class SitesSpider(scrapy.Spider):
     name = "sites"
 
     @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        workers.start(crawler, preload=(__name__,))  # the module of read_fetched()
+        return spider
+
+    @classmethod
     def update_settings(cls, settings) -> None:
         """Each site's politeness overrides become its download slot's (DOWNLOAD_SLOTS)."""
         super().update_settings(settings)

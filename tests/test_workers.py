@@ -4,8 +4,10 @@ leaves the work to the crawl's own process."""
 
 import asyncio
 import logging
+import multiprocessing
 import os
 import signal
+import sys
 import time
 from pathlib import Path
 
@@ -33,6 +35,10 @@ def unpicklable():
     return lambda: None
 
 
+def imported(name):
+    return name in sys.modules, os.getpid()
+
+
 @pytest.fixture
 def crawler():
     crawler = get_crawler(settings_dict={"NEWSARCHIVE_WORKERS": 1})
@@ -50,6 +56,22 @@ def test_each_answer_reaches_its_caller_from_another_process(crawler):
     assert [value for value, _ in answers] == list(range(200))
     assert {pid for _, pid in answers} != {os.getpid()}
     assert len({pid for _, pid in answers}) == 1  # one worker, started once
+
+
+def test_a_worker_started_ahead_takes_the_first_task_with_its_modules_imported(crawler):
+    before = {child.pid for child in multiprocessing.active_children()}
+    workers.start(crawler, preload=("colorsys",))  # a module nothing else here imports
+    started = {child.pid for child in multiprocessing.active_children()} - before
+    assert len(started) == 1  # running before any task was sent
+    assert asyncio.run(workers.run(crawler, imported, "colorsys")) == (True, *started)
+    assert asyncio.run(workers.run(crawler, imported, "wave"))[0] is False  # only those named
+
+
+def test_no_worker_is_started_ahead_without_workers():
+    crawler = get_crawler(settings_dict={"NEWSARCHIVE_WORKERS": 0})
+    before = {child.pid for child in multiprocessing.active_children()}
+    workers.start(crawler, preload=("colorsys",))
+    assert {child.pid for child in multiprocessing.active_children()} == before
 
 
 def test_a_message_larger_than_the_pipe_goes_whole_both_ways(crawler):

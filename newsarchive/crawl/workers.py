@@ -7,6 +7,10 @@ fetches and stores meanwhile. Nothing is written from a worker, so the archive's
 is the reactor's alone. 0 workers does the work in the reactor; so does a crawl whose worker
 died, from then on.
 
+The spider starts the first worker as it is made (start()), before Scrapy builds its engine:
+the worker's own start-up, 0.4 s of imports, then passes on the other core while the crawl's
+process starts up too, not while the first pages wait for it.
+
 The pipes to the workers are read and written by the event loop itself. concurrent.futures'
 ProcessPoolExecutor, which this replaces, runs two threads of its own in the crawl's process
 to feed its queue and collect results: in a 5,000-page crawl they took 1.9 s of CPU and the
@@ -14,6 +18,7 @@ GIL from the reactor at every page, about what the worker saved it (bench/crawl.
 """
 
 import asyncio
+import importlib
 import logging
 import multiprocessing
 import os
@@ -79,8 +84,11 @@ def _unframe(buffer: bytearray) -> bytes | None:
     return message
 
 
-def serve(tasks, results) -> None:
-    """A worker's loop: a task in, its outcome out, until the crawl closes the pipe."""
+def serve(tasks, results, preload: tuple[str, ...] = ()) -> None:
+    """A worker's loop: a task in, its outcome out, until the crawl closes the pipe. The
+    modules named in `preload` are imported first, before a task is waiting for them."""
+    for name in preload:
+        importlib.import_module(name)
     while True:
         try:
             message = tasks.recv_bytes()
@@ -103,10 +111,12 @@ def serve(tasks, results) -> None:
 class Worker:
     """One worker process and its two pipes, non-blocking on this side."""
 
-    def __init__(self, context, died):
+    def __init__(self, context, died, preload: tuple[str, ...] = ()):
         task_reader, self.tasks = context.Pipe(duplex=False)
         self.results, result_writer = context.Pipe(duplex=False)
-        self.process = context.Process(target=serve, args=(task_reader, result_writer), daemon=True)
+        self.process = context.Process(
+            target=serve, args=(task_reader, result_writer, preload), daemon=True
+        )
         self._start()
         task_reader.close()  # the worker's ends: its exit is an end of file here
         result_writer.close()
@@ -242,6 +252,12 @@ class Workers:
         self.numbers = count()
         self.broken = False
 
+    def start(self, preload: tuple[str, ...]) -> None:
+        """The first worker, started ahead of its first task; the others when the work
+        needs them, as before."""
+        if not self.workers:
+            self.workers.append(Worker(self.context, self._died, preload))
+
     def submit(self, function, args: tuple) -> tuple[Worker, asyncio.Future]:
         if self.broken:
             raise WorkerDied  # one died between two tasks
@@ -279,6 +295,14 @@ def _pool(crawler: Crawler) -> Workers | None:
             crawler.signals.connect(pool.shutdown, signal=signals.engine_stopped, weak=False)
         _pools[crawler] = pool
     return _pools[crawler]
+
+
+def start(crawler: Crawler, preload: tuple[str, ...] = ()) -> None:
+    """Start the crawl's first worker now, importing the modules of its tasks (`preload`).
+    A crawl that reads no page, a rerun with nothing new, pays its start-up for nothing: 0.4 s
+    of CPU on another core."""
+    if (pool := _pool(crawler)) is not None:
+        pool.start(preload)
 
 
 async def run(crawler: Crawler, function, *args) -> Any:
