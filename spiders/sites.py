@@ -28,6 +28,7 @@ from newsarchive.crawl.destinations import FOLLOWED_SCHEMES
 from newsarchive.crawl.failures import fetch_failure
 from newsarchive.crawl.incremental import KIND, Recheck, state_of_failure
 from newsarchive.crawl.prepare import prepare
+from newsarchive.crawl.prepare import warm_up as prepare_warm_up
 from newsarchive.crawl.signals import page_redirected, report_failure
 from newsarchive.crawl.warc import BUILT_BY_READER, captured
 from newsarchive.crawl.warc_files import Built, Exchange, build_exchange
@@ -43,6 +44,12 @@ def read_fetched(exchange: Exchange | None, *page) -> tuple[Built | None, tuple]
     built = build_exchange(exchange) if exchange is not None else None
     reason, item, more = read_page(*page)
     return built, (reason, prepare(item) if item is not None else None, more)
+
+
+def warm_up() -> None:
+    """A worker's start, before its first page: this module and the parsers imported (with
+    this function), and the first prepare()'s one-off work done."""
+    prepare_warm_up()
 
 
 STAGE = "newsarchive_stage"  # request meta: "start" for a start page, whose loss fails the run
@@ -77,7 +84,7 @@ class SitesSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        workers.start(crawler, preload=(__name__,))  # the module of read_fetched()
+        workers.start(crawler, warm_up)
         return spider
 
     @classmethod

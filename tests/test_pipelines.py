@@ -17,7 +17,7 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
-from newsarchive.archive import Archive, Stored
+from newsarchive.archive import Archive, Stored, validation
 from newsarchive.archive.database import commit_group
 from newsarchive.archive.validation import validation_errors
 from newsarchive.compare.fold import content_hash
@@ -33,7 +33,7 @@ from newsarchive.pipelines.dedupe import DedupePipeline
 from newsarchive.pipelines.normalize import NormalizePipeline
 from newsarchive.pipelines.store import StorePipeline
 from newsarchive.pipelines.validate import ValidatePipeline
-from newsarchive.spiders.sites import SitesSpider, read_fetched
+from newsarchive.spiders.sites import SitesSpider, read_fetched, warm_up
 
 EXPECTED = {
     record["url"]: record
@@ -314,6 +314,12 @@ def test_a_record_prepared_where_it_was_read_is_stored_as_the_pipelines_make_it(
         fields = [(k, v) for k, v in json.loads(document).items() if k != "fetched_at"]
         stored[name] = (fingerprint, content_hash, fields)
     assert stored["prepared"] == stored["plain"]
+
+
+def test_a_workers_warm_up_compiles_the_validator_its_first_record_needs():
+    validation._validator.cache_clear()
+    warm_up()  # what a crawl's worker runs before its first page (crawl/workers.py)
+    assert validation._validator.cache_info().currsize == 1
 
 
 def test_a_prepared_record_that_cannot_be_archived_is_dropped_with_its_reasons(crawler):

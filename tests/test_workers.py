@@ -39,6 +39,10 @@ def imported(name):
     return name in sys.modules, os.getpid()
 
 
+def import_colorsys():
+    import colorsys  # noqa: F401  # a module nothing else here imports
+
+
 @pytest.fixture
 def crawler():
     crawler = get_crawler(settings_dict={"NEWSARCHIVE_WORKERS": 1})
@@ -58,19 +62,19 @@ def test_each_answer_reaches_its_caller_from_another_process(crawler):
     assert len({pid for _, pid in answers}) == 1  # one worker, started once
 
 
-def test_a_worker_started_ahead_takes_the_first_task_with_its_modules_imported(crawler):
+def test_a_worker_started_ahead_takes_the_first_task_warmed_up(crawler):
     before = {child.pid for child in multiprocessing.active_children()}
-    workers.start(crawler, preload=("colorsys",))  # a module nothing else here imports
+    workers.start(crawler, import_colorsys)
     started = {child.pid for child in multiprocessing.active_children()} - before
     assert len(started) == 1  # running before any task was sent
     assert asyncio.run(workers.run(crawler, imported, "colorsys")) == (True, *started)
-    assert asyncio.run(workers.run(crawler, imported, "wave"))[0] is False  # only those named
+    assert asyncio.run(workers.run(crawler, imported, "wave"))[0] is False  # nothing else
 
 
 def test_no_worker_is_started_ahead_without_workers():
     crawler = get_crawler(settings_dict={"NEWSARCHIVE_WORKERS": 0})
     before = {child.pid for child in multiprocessing.active_children()}
-    workers.start(crawler, preload=("colorsys",))
+    workers.start(crawler, import_colorsys)
     assert {child.pid for child in multiprocessing.active_children()} == before
 
 

@@ -18,7 +18,6 @@ GIL from the reactor at every page, about what the worker saved it (bench/crawl.
 """
 
 import asyncio
-import importlib
 import logging
 import multiprocessing
 import os
@@ -27,6 +26,7 @@ import signal
 import struct
 import threading
 import traceback
+from collections.abc import Callable
 from itertools import count
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -84,11 +84,11 @@ def _unframe(buffer: bytearray) -> bytes | None:
     return message
 
 
-def serve(tasks, results, preload: tuple[str, ...] = ()) -> None:
-    """A worker's loop: a task in, its outcome out, until the crawl closes the pipe. The
-    modules named in `preload` are imported first, before a task is waiting for them."""
-    for name in preload:
-        importlib.import_module(name)
+def serve(tasks, results, warm_up: Callable[[], None] | None = None) -> None:
+    """A worker's loop: a task in, its outcome out, until the crawl closes the pipe.
+    `warm_up` runs first, before a task waits for what it does once (imports, compiling)."""
+    if warm_up is not None:
+        warm_up()
     while True:
         try:
             message = tasks.recv_bytes()
@@ -111,11 +111,11 @@ def serve(tasks, results, preload: tuple[str, ...] = ()) -> None:
 class Worker:
     """One worker process and its two pipes, non-blocking on this side."""
 
-    def __init__(self, context, died, preload: tuple[str, ...] = ()):
+    def __init__(self, context, died, warm_up: Callable[[], None] | None = None):
         task_reader, self.tasks = context.Pipe(duplex=False)
         self.results, result_writer = context.Pipe(duplex=False)
         self.process = context.Process(
-            target=serve, args=(task_reader, result_writer, preload), daemon=True
+            target=serve, args=(task_reader, result_writer, warm_up), daemon=True
         )
         self._start()
         task_reader.close()  # the worker's ends: its exit is an end of file here
@@ -252,11 +252,11 @@ class Workers:
         self.numbers = count()
         self.broken = False
 
-    def start(self, preload: tuple[str, ...]) -> None:
+    def start(self, warm_up: Callable[[], None] | None) -> None:
         """The first worker, started ahead of its first task; the others when the work
-        needs them, as before."""
+        needs them."""
         if not self.workers:
-            self.workers.append(Worker(self.context, self._died, preload))
+            self.workers.append(Worker(self.context, self._died, warm_up))
 
     def submit(self, function, args: tuple) -> tuple[Worker, asyncio.Future]:
         if self.broken:
@@ -297,12 +297,12 @@ def _pool(crawler: Crawler) -> Workers | None:
     return _pools[crawler]
 
 
-def start(crawler: Crawler, preload: tuple[str, ...] = ()) -> None:
-    """Start the crawl's first worker now, importing the modules of its tasks (`preload`).
-    A crawl that reads no page, a rerun with nothing new, pays its start-up for nothing: 0.4 s
-    of CPU on another core."""
+def start(crawler: Crawler, warm_up: Callable[[], None] | None = None) -> None:
+    """Start the crawl's first worker now; it runs `warm_up` (a module-level function, which
+    the worker imports with its module) before its first task. A crawl that reads no page,
+    a rerun with nothing new, pays that start-up for nothing: 0.4 s of CPU on another core."""
     if (pool := _pool(crawler)) is not None:
-        pool.start(preload)
+        pool.start(warm_up)
 
 
 async def run(crawler: Crawler, function, *args) -> Any:
