@@ -7,6 +7,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from urllib.parse import urlsplit
 
 import fastjsonschema
 import pytest
@@ -188,6 +189,23 @@ def test_pairs_are_linked_and_the_gone_original_is_a_failure_with_its_reprint_ke
         },
     ]
     assert "http://zjifz.org.cn/show-10604.html" in {r["url"] for r in crawled[3]}
+
+
+def test_the_runs_quality_counts_each_sites_original_links_and_those_archived(crawled, db):
+    stats = json.loads(db.execute("SELECT stats FROM runs WHERE id = 1").fetchone()[0])
+    quality = stats["newsarchive/quality"]
+    # zjifz.org.cn: its 10 reprints, show-10601 again under its dynamic URL. show-10603 names
+    # no original; of the 10 pages naming one, one names the gone original (404). The moved
+    # one is archived under its new URL, the URL named an alias of it.
+    assert quality["zjifz.org.cn"]["pages"] == 11
+    assert quality["zjifz.org.cn"]["original_link"] == round(10 / 11, 4)
+    assert quality["zjifz.org.cn"]["original_reached"] == round(9 / 10, 4)
+    # w.mzuzx.org.cn: one of its 6 reprints names a javascript: URL, never fetched.
+    assert quality["w.mzuzx.org.cn"]["original_reached"] == round(5 / 6, 4)
+    others = {urlsplit(url).hostname for url in REPRINTS} - {"zjifz.org.cn", "w.mzuzx.org.cn"}
+    for site in others:
+        assert quality[site]["original_link"] == quality[site]["original_reached"] == 1.0
+    assert "original_reached" not in quality["mw.nmg.gov.cn"]  # originals name none
 
 
 def test_redirected_original_is_stored_at_its_new_https_url_and_still_linked(crawled):

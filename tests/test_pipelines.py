@@ -25,6 +25,7 @@ from newsarchive.crawl import workers
 from newsarchive.crawl.archive import crawl_archive
 from newsarchive.crawl.drops import DuplicateItem, InvalidItem
 from newsarchive.crawl.prepare import prepared, prepared_document
+from newsarchive.crawl.quality import QualityMonitor
 from newsarchive.crawl.signals import page_failed, page_redirected
 from newsarchive.items import Article, record_of
 from newsarchive.parsers import page_for
@@ -763,3 +764,30 @@ def test_of_two_checks_of_one_reprint_in_flight_the_later_is_stored(
 
     asyncio.run(crawl())
     assert stored_checks(check)[UNLINKED_REPRINT]["title"]["reprint"] == second.title
+
+
+# The quality monitor's 原文链接 reached (crawl/quality.py) -----------------------------------
+
+
+def test_an_original_counts_as_reached_once_stored_and_not_when_dropped_as_invalid(crawler):
+    monitor = QualityMonitor(crawler)
+    named = {
+        "http://mw.nmg.gov.cn/t1.html": "stored",
+        "http://mw.nmg.gov.cn/t2.html": "invalid",
+        "http://mw.nmg.gov.cn/t3.html": "unchanged",
+    }
+    for n, url in enumerate(named):
+        monitor.item_seen(
+            Article(url=f"http://zjifz.org.cn/show-{n}.html", kind="reprint", site="zjifz.org.cn",
+                    title="标题", paragraphs=["正文"], original_url=url)
+        )  # fmt: skip
+    for url, fate in named.items():
+        original = Article(url=url, kind="original", site="mw.nmg.gov.cn", title="标题")
+        if fate == "stored":
+            monitor.item_seen(original)
+        elif fate == "invalid":
+            monitor.item_dropped(original, InvalidItem(url, ["body: no text and no images"]))
+        else:
+            monitor.item_dropped(original, DuplicateItem(url, Stored("unchanged", url)))
+    # None of the three is in this (empty) archive: only the two the run stored count.
+    assert monitor.shares()["zjifz.org.cn"]["original_reached"] == round(2 / 3, 4)

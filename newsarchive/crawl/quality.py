@@ -17,7 +17,9 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from newsarchive.archive import canonical
 from newsarchive.crawl.archive import crawl_archive
+from newsarchive.crawl.drops import DuplicateItem
 from newsarchive.crawl.signals import page_failed
 from newsarchive.items import Article
 
@@ -33,7 +35,10 @@ class QualityMonitor:
         self.threshold = crawler.settings.getfloat("NEWSARCHIVE_QUALITY_DROP")
         self.min_pages = crawler.settings.getint("NEWSARCHIVE_QUALITY_MIN_PAGES")
         self.tallies: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        self.links: list[tuple[str, str]] = []  # (reprint site, 原文链接) seen this run
+        # 原文链接 (canonical) -> the sites of the reprints naming it, until its original is
+        # stored this run; those left at the end are looked up in the archive. Not a list of
+        # every link the run saw: that grew with the crawl (3.6 MB at 50,000 pages).
+        self.awaited: dict[str, list[str]] = defaultdict(list)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -44,10 +49,11 @@ class QualityMonitor:
         crawler.signals.connect(monitor.spider_closed, signal=signals.spider_closed)
         return monitor
 
-    def item_seen(self, item) -> None:
+    def item_seen(self, item, stored: bool = True) -> None:
         if not isinstance(item, Article):
             return
-        tally = self.tallies[item.site or urlsplit(item.url).netloc]
+        site = item.site or urlsplit(item.url).netloc
+        tally = self.tallies[site]
         tally["pages"] += 1
         tally["title"] += bool(item.title)
         tally["time"] += bool(item.published_at)
@@ -56,10 +62,14 @@ class QualityMonitor:
             tally["reprints"] += 1
             tally["original_link"] += bool(item.original_url)
             if item.original_url:
-                self.links.append((item.site, item.original_url))
+                self.awaited[canonical(item.original_url)].append(site)
+        elif item.kind == "original" and stored:
+            for reprint_site in self.awaited.pop(canonical(item.url), []):
+                self.tallies[reprint_site]["original_reached"] += 1
 
     def item_dropped(self, item, exception) -> None:
-        self.item_seen(item)  # unchanged or an alias: read all the same
+        # Unchanged or an alias: read all the same, and in the archive; an invalid page is not.
+        self.item_seen(item, stored=isinstance(exception, DuplicateItem))
 
     def page_failed(self, url, stage, reason, **_) -> None:
         if stage == "parse" and reason in ("not_article", "parse_error"):
@@ -68,9 +78,11 @@ class QualityMonitor:
 
     def shares(self) -> dict[str, dict[str, float | int]]:
         archive = crawl_archive(self.crawler)
-        reached: dict[str, list[bool]] = defaultdict(list)
-        for site, url in self.links:
-            reached[site].append(archive.records.url_of(url) is not None)
+        for url, sites in self.awaited.items():  # stored before this run, or under another URL
+            if archive.records.url_of(url) is not None:
+                for site in sites:
+                    self.tallies[site]["original_reached"] += 1
+        self.awaited.clear()
         result = {}
         for site, tally in sorted(self.tallies.items()):
             pages, reprints = tally["pages"], tally["reprints"]
@@ -79,8 +91,8 @@ class QualityMonitor:
                 shares[field] = round(tally[field] / pages, 4) if pages else 0.0
             if reprints:
                 shares["original_link"] = round(tally["original_link"] / reprints, 4)
-                if reached[site]:
-                    shares["original_reached"] = round(sum(reached[site]) / len(reached[site]), 4)
+                if linked := tally["original_link"]:
+                    shares["original_reached"] = round(tally["original_reached"] / linked, 4)
             result[site] = shares
         return result
 
