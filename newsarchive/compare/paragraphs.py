@@ -9,44 +9,61 @@ from newsarchive.compare.numbers import number_tokens, numbers_changed
 
 
 def paragraph_entries(original: Side, reprint: Side, matches: list[Match]) -> list[dict]:
-    """One entry per group of paragraphs joined by matched sentences, in reading order."""
-    parent: dict[tuple[str, int], tuple[str, int]] = {}
+    """One entry per group of paragraphs joined by matched sentences, in reading order.
 
-    def root(node):
-        while parent.setdefault(node, node) != node:
+    The groups are a union-find over the paragraphs, numbered in a list: the original's
+    first, then the reprint's (a dict of (side, index) keys cost a comparison a fifth of its
+    time). Each group's nodes come out in that order, as the entries need them.
+    """
+    count_o = len(original.folded)
+    parent = list(range(count_o + len(reprint.folded)))
+
+    def root(node: int) -> int:
+        while parent[node] != node:
             node = parent[node]
         return node
 
-    for paragraph in range(len(original.folded)):
-        root(("o", paragraph))
-    for paragraph in range(len(reprint.folded)):
-        root(("r", paragraph))
-    statuses: dict[tuple[str, int], set[str]] = {}
+    statuses: dict[int, set[str]] = {}
     for match in matches:
-        nodes = [("o", original.paragraph_of[i]) for i in match.original]
-        nodes += [("r", reprint.paragraph_of[j]) for j in match.reprint]
+        nodes = [original.paragraph_of[i] for i in match.original]
+        nodes += [count_o + reprint.paragraph_of[j] for j in match.reprint]
+        first = root(nodes[0])
         for node in nodes[1:]:
-            parent[root(node)] = root(nodes[0])
+            parent[root(node)] = first
         for node in nodes:
             statuses.setdefault(node, set()).add(match.status)
     covered_o = Counter(original.paragraph_of[i] for m in matches for i in m.original)
     covered_r = Counter(reprint.paragraph_of[j] for m in matches for j in m.reprint)
     covered_o.subtract(Counter(original.paragraph_of))  # < 0: some sentences unmatched
     covered_r.subtract(Counter(reprint.paragraph_of))
-    groups: dict[tuple[str, int], list[tuple[str, int]]] = {}
-    for node in list(parent):
+    groups: dict[int, list[int]] = {}
+    for node in range(len(parent)):
         groups.setdefault(root(node), []).append(node)
     entries = [
-        _entry(sorted(nodes), original, reprint, statuses, covered_o, covered_r)
+        _entry(
+            [index for index in nodes if index < count_o],
+            [index - count_o for index in nodes if index >= count_o],
+            [statuses[node] for node in nodes if node in statuses],
+            original,
+            reprint,
+            covered_o,
+            covered_r,
+        )
         for nodes in groups.values()
     ]
     return sorted(entries, key=_reading_order(entries))
 
 
-def _entry(nodes, original: Side, reprint: Side, statuses, covered_o, covered_r) -> dict:
-    o_paragraphs = [index for side, index in nodes if side == "o"]
-    r_paragraphs = [index for side, index in nodes if side == "r"]
-    seen = set().union(*(statuses[node] for node in nodes if node in statuses))
+def _entry(
+    o_paragraphs: list[int],
+    r_paragraphs: list[int],
+    statuses: list[set[str]],
+    original: Side,
+    reprint: Side,
+    covered_o: Counter,
+    covered_r: Counter,
+) -> dict:
+    seen = set().union(*statuses)
     partly = any(covered_o[i] < 0 for i in o_paragraphs) or any(
         covered_r[j] < 0 for j in r_paragraphs
     )
