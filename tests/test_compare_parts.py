@@ -128,6 +128,9 @@ def test_over_the_cap_sentences_pair_by_position_at_the_threshold_too():
         # two runs: the share is of ideographs only, 2 of 39
         (SAME_IN_BOTH[:19] + "國，" + SAME_IN_BOTH[:18] + "語", True),
         ("國家語言", True),
+        # The first 1,000 ideographs decide, however many runs hold them, and no more.
+        (SAME_IN_BOTH + "，" + "，".join(["國語"] * 20), True),
+        (SAME_IN_BOTH * (1000 // len(SAME_IN_BOTH) + 1) + "國語" * 1000, False),
     ],
 )
 def test_a_text_is_traditional_when_over_5_percent_of_its_ideographs_change(text, traditional):

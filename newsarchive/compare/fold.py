@@ -71,10 +71,19 @@ def is_traditional(text: str) -> bool:
 
     The first _SCRIPT_SAMPLE ideographs decide: a page does not change script halfway.
     """
-    cjk = "".join(_IDEOGRAPHS.findall(text))[:_SCRIPT_SAMPLE]
+    runs, count = [], 0
+    for run in _IDEOGRAPHS.finditer(text):  # read no further than the sample
+        runs.append(run.group())
+        count += len(runs[-1])
+        if count >= _SCRIPT_SAMPLE:
+            break
+    cjk = "".join(runs)[:_SCRIPT_SAMPLE]
     if not cjk:
         return False
-    changed = sum(map(operator.ne, cjk, _converter("t2s").convert(cjk)))
+    simplified = _converter("t2s").convert(cjk)
+    if simplified == cjk:
+        return False  # Simplified text, most pages: nothing to count
+    changed = sum(map(operator.ne, cjk, simplified))
     return changed / len(cjk) > _TRADITIONAL_SHARE
 
 
