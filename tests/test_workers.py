@@ -71,6 +71,17 @@ def test_a_worker_started_ahead_takes_the_first_task_warmed_up(crawler):
     assert asyncio.run(workers.run(crawler, imported, "wave"))[0] is False  # nothing else
 
 
+def test_a_worker_that_cannot_be_started_ahead_leaves_the_work_here(crawler, monkeypatch, caplog):
+    def refused(process):  # a fault this machine will not cause for real: out of processes
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.context.SpawnProcess, "start", refused)
+    with caplog.at_level(logging.WARNING, logger="newsarchive.crawl.workers"):
+        workers.start(crawler, import_colorsys)
+    assert "Cannot start a worker process" in caplog.text
+    assert asyncio.run(workers.run(crawler, where, 1)) == (1, os.getpid())
+
+
 def test_no_worker_is_started_ahead_without_workers():
     crawler = get_crawler(settings_dict={"NEWSARCHIVE_WORKERS": 0})
     before = {child.pid for child in multiprocessing.active_children()}

@@ -301,8 +301,14 @@ def start(crawler: Crawler, warm_up: Callable[[], None] | None = None) -> None:
     """Start the crawl's first worker now; it runs `warm_up` (a module-level function, which
     the worker imports with its module) before its first task. A crawl that reads no page,
     a rerun with nothing new, pays that start-up for nothing: 0.4 s of CPU on another core."""
-    if (pool := _pool(crawler)) is not None:
+    if (pool := _pool(crawler)) is None:
+        return
+    try:
         pool.start(warm_up)
+    except OSError as error:  # no process to be had (a limit, a sandbox): not a reason to stop
+        logger.warning("Cannot start a worker process (%s); the crawl reads in-process", error)
+        pool.shutdown()
+        _pools[crawler] = None
 
 
 async def run(crawler: Crawler, function, *args) -> Any:
