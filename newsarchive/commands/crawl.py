@@ -165,10 +165,17 @@ def crawl(args: argparse.Namespace) -> int:
     Archive(directory).close()  # a directory or database problem is one line now, not later
     lock = CrawlLock.acquire(directory, "newsarchive crawl")
     try:
-        crawler, seconds = run_crawl(args, settings)
+        crawler, seconds, interrupted = run_crawl(args, settings)
     finally:
         lock.release()
     stats = crawler.stats.get_stats()
+    if interrupted and stats.get("finish_reason") is None:
+        # Ctrl-C while Scrapy opened the spider: the engine stopped before the spider ran, and
+        # Scrapy gives no finish reason. An interruption all the same, not an error.
+        stats["finish_reason"] = "shutdown"
+        if stats.get("newsarchive/run") is None:
+            print("newsarchive crawl: interrupted", file=sys.stderr)
+            return EXIT_INTERRUPTED  # before the archive's run began: nothing to keep
     if stats.get("newsarchive/run") is None and not stats.get(ARCHIVE_ERROR):
         print(
             "newsarchive crawl: the crawl did not start; run with -v for Scrapy's log",
@@ -216,9 +223,9 @@ def write_summary(path: Path, directory: Path, run: dict, failures: list[dict], 
         output.write(json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
 
 
-def run_crawl(args: argparse.Namespace, settings: Settings) -> tuple[Crawler, float]:
-    """Run the spider to its end (through a replay server for --replay); the crawler, and
-    how long the run took."""
+def run_crawl(args: argparse.Namespace, settings: Settings) -> tuple[Crawler, float, bool]:
+    """Run the spider to its end (through a replay server for --replay); the crawler, how
+    long the run took, and whether a Ctrl-C stopped it."""
     started = time.monotonic()
     try:
         replay = ReplayProcess(args.replay).start() if args.replay else None
@@ -241,11 +248,13 @@ def run_crawl(args: argparse.Namespace, settings: Settings) -> tuple[Crawler, fl
             process.crawl(crawler)
             if interrupted:
                 raise KeyboardInterrupt  # before anything was fetched: nothing to keep
+            reactor = sys.modules["twisted.internet.reactor"]  # Scrapy's, installed by now
+            reactor.addSystemEventTrigger("after", "startup", _note_interrupts, interrupted)
             process.start()
     finally:
         if replay:
             replay.stop()
-    return crawler, time.monotonic() - started
+    return crawler, time.monotonic() - started, bool(interrupted)
 
 
 @contextmanager
@@ -268,6 +277,21 @@ def _interrupt_held(process: CrawlerProcess) -> Iterator[list[int]]:
     finally:
         if signal.getsignal(signal.SIGINT) is hold:
             signal.signal(signal.SIGINT, previous)
+
+
+def _note_interrupts(interrupted: list[int]) -> None:
+    """Scrapy's Ctrl-C handler, which it installs as the reactor starts, made to note the
+    signal too: a stop before the spider ran leaves Scrapy no finish reason, and crawl()
+    needs to know it was an interruption."""
+    scrapys = signal.getsignal(signal.SIGINT)
+    if not callable(scrapys):
+        return
+
+    def noted(signum: int, frame) -> None:
+        interrupted.append(signum)
+        scrapys(signum, frame)
+
+    signal.signal(signal.SIGINT, noted)
 
 
 def archived_results(directory: Path, run_id: int | None) -> tuple[list[dict], dict, dict]:
