@@ -15,7 +15,15 @@ def run() -> int:
         from newsarchive.cli import main
     finally:
         signal.signal(signal.SIGINT, previous)
-    if interrupted:
+    try:
+        if interrupted:
+            raise KeyboardInterrupt
+        status = main()  # which reports an interrupted command by name, once it has parsed one
+    except KeyboardInterrupt:  # while the command line is still being built or parsed
         print("newsarchive: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    return main()
+        status = EXIT_INTERRUPTED
+    # The command is done and its status decided. Python's shutdown takes a moment (0.2 s
+    # after a crawl), and puts the default action back on a signal that has a handler: a
+    # Ctrl-C then would kill the process, losing the status and any output still buffered.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return status

@@ -13,6 +13,7 @@ from conftest import ROOT, SAMPLES
 from newsarchive.cli import build_parser, main
 from newsarchive.commands.crawl import exit_status
 from newsarchive.items import CHECK_SCHEMA_PATH, SCHEMA_PATH
+from newsarchive.settings import EXTENSIONS
 
 COMMANDS = ["crawl", "export", "parse", "replay", "schema", "check", "compare", "report"]
 
@@ -378,14 +379,44 @@ def test_ctrl_c_at_any_moment_of_start_up_is_one_line(tmp_path, delay):
         assert "interrupted" in err.strip().splitlines()[-1]
 
 
+@pytest.mark.parametrize(
+    ("moment", "signame", "times"),
+    [
+        ("spider_opened", "SIGINT", 1),  # the archive's run has begun, the engine not yet
+        ("engine_started", "SIGINT", 1),  # the engine starts: Scrapy's stop would hang it
+        ("response_received", "SIGINT", 1),  # mid-crawl
+        ("response_received", "SIGTERM", 1),  # a scheduler stops the crawl
+        ("response_received", "SIGINT", 2),  # twice: stop at once
+    ],
+)
+def test_a_signal_at_any_moment_of_the_crawl_is_an_interruption(tmp_path, moment, signame, times):
+    """The crawl sends itself the signal at that exact moment (tests/interrupting.py): it
+    ends, with 130 and one line, keeping what it stored; never an error, a hang or a
+    traceback."""
+    extensions = {**EXTENSIONS, "tests.interrupting.Interrupt": 0}
+    process = subprocess.run(
+        [sys.executable, "-m", "newsarchive", "crawl", "--replay", "samples",
+         "--archive", str(tmp_path), "-q",
+         "-s", f"EXTENSIONS={json.dumps(extensions)}", "-s", f"INTERRUPT_AT={moment}",
+         "-s", f"INTERRUPT_SIGNAL={signame}", "-s", f"INTERRUPT_TIMES={times}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert "Traceback" not in process.stderr
+    assert process.returncode == 130, process.stderr
+    assert "interrupted" in process.stderr.strip().splitlines()[-1]
+    assert "records new        44" not in process.stdout  # stopped, not run to its end
+
+
 @pytest.mark.parametrize("run_began", [True, False])
-def test_ctrl_c_while_scrapy_opens_the_spider_is_an_interruption(
+def test_a_crawl_stopped_without_a_finish_reason_is_an_interruption(
     tmp_path, monkeypatch, capsys, run_began
 ):
-    """A Ctrl-C held while the crawl starts stops the engine as soon as it can; if that is
-    before the spider ran, Scrapy records no finish reason. The window is a few milliseconds
-    wide, too narrow to hit on purpose (the test above does, now and then), so the crawl's
-    end is given as Scrapy leaves it: that is still an interruption, 130, not an error."""
+    """A second Ctrl-C stops the reactor at once, and Scrapy then records no finish reason;
+    before the archive's run began, there is no run either. The crawl's end is given as
+    Scrapy leaves it: still an interruption, 130, not an error."""
     from scrapy.utils.test import get_crawler
 
     from newsarchive.commands import crawl as command
@@ -398,3 +429,46 @@ def test_ctrl_c_while_scrapy_opens_the_spider_is_an_interruption(
     assert main(["crawl", *start, "--archive", str(tmp_path), "-q"]) == 130
     last = capsys.readouterr().err.strip().splitlines()[-1]
     assert last.startswith("newsarchive crawl: interrupted")
+
+
+def test_ctrl_c_while_the_command_line_is_built_is_one_line(monkeypatch, capsys):
+    """Before main() has parsed a command, no command's handler can name it: the entry point
+    reports the interrupt itself. The window is a few milliseconds, hit only by chance by
+    test_ctrl_c_at_any_moment_of_start_up_is_one_line; here the parser meets a Ctrl-C."""
+    from newsarchive import cli, entry
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "build_parser", interrupted)
+    monkeypatch.setattr(sys, "argv", ["newsarchive", "sites"])
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        assert entry.run() == 130
+    finally:
+        signal.signal(signal.SIGINT, handler)  # run() leaves Ctrl-C ignored, for the exit
+    assert capsys.readouterr().err == "newsarchive: interrupted\n"
+
+
+def test_ctrl_c_while_the_process_exits_changes_nothing(tmp_path):
+    """Once the summary is out, the crawl is done: Ctrl-C after it, again and again while
+    Python shuts down, leaves the exit status the crawl decided."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "newsarchive", "crawl", "--replay", "samples",
+         "--archive", str(tmp_path), "-q"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},  # each line as it is printed
+    ) as process:  # fmt: skip
+        line = ""
+        while not line.startswith("Checks"):
+            line = process.stdout.readline()
+            assert line, process.stderr.read()
+        while process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            time.sleep(0.005)
+        err = process.stderr.read()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err

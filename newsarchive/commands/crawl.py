@@ -2,16 +2,16 @@
 
 import argparse
 import json
+import logging
 import signal
 import sqlite3
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
@@ -44,6 +44,8 @@ from newsarchive.sites import (
     choose,
     load_sites,
 )
+
+logger = logging.getLogger(__name__)
 
 # Facts about the sites, recorded but no malfunction of the crawl: a page that answers 404 or
 # 410 is gone; a 原文链接 that is not http(s), or names an internal address, is never followed;
@@ -170,8 +172,8 @@ def crawl(args: argparse.Namespace) -> int:
         lock.release()
     stats = crawler.stats.get_stats()
     if interrupted and stats.get("finish_reason") is None:
-        # Ctrl-C while Scrapy opened the spider: the engine stopped before the spider ran, and
-        # Scrapy gives no finish reason. An interruption all the same, not an error.
+        # A second Ctrl-C stops the reactor at once: Scrapy may then give no finish reason.
+        # An interruption all the same, not an error.
         stats["finish_reason"] = "shutdown"
         if stats.get("newsarchive/run") is None:
             print("newsarchive crawl: interrupted", file=sys.stderr)
@@ -236,62 +238,73 @@ def run_crawl(args: argparse.Namespace, settings: Settings) -> tuple[Crawler, fl
             settings.set("NEWSARCHIVE_REPLAY_PROXY", replay.proxy_url, priority="cmdline")
             print(f"Replaying {args.replay} through {replay.proxy_url}", file=sys.stderr)
         process = CrawlerProcess(settings)
-        with _interrupt_held(process) as interrupted:
+        with _signals_handled(process) as interrupted:
             try:
                 crawler = process.create_crawler(args.spider)
             except KeyError as error:
                 raise UsageError(f"unknown spider {args.spider!r}") from error
-            # Ctrl-C after this, while the reactor starts: stop as soon as the engine runs.
-            crawler.signals.connect(
-                lambda: process.stop() if interrupted else None, signal=signals.engine_started
-            )
             process.crawl(crawler)
             if interrupted:
                 raise KeyboardInterrupt  # before anything was fetched: nothing to keep
-            reactor = sys.modules["twisted.internet.reactor"]  # Scrapy's, installed by now
-            reactor.addSystemEventTrigger("after", "startup", _note_interrupts, interrupted)
-            process.start()
+            process.start(install_signal_handlers=False)
     finally:
         if replay:
             replay.stop()
     return crawler, time.monotonic() - started, bool(interrupted)
 
 
+SHUTDOWN_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+ENGINE_WAIT = 0.05  # seconds between looks at an engine that has still to start
+
+
 @contextmanager
-def _interrupt_held(process: CrawlerProcess) -> Iterator[list[int]]:
-    """Ctrl-C while the crawl starts up, before Scrapy installs its own handler: noted, and
-    turned into Scrapy's graceful stop once the reactor runs. Left to Python, it lands in the
-    middle of an import inside a Deferred, and Twisted prints its traceback."""
+def _signals_handled(process: CrawlerProcess) -> Iterator[list[int]]:
+    """Ctrl-C and SIGTERM, from the crawl's start to its end, in one handler of ours: each
+    one noted, the first a graceful stop as Scrapy's own handler makes it, the second a stop
+    at once. Scrapy and Twisted install theirs only as the reactor starts, one after the
+    other: a signal before that lands in the middle of an import inside a Deferred, and one
+    in between reached Twisted's, which stops the reactor without a word to anyone."""
     interrupted: list[int] = []
 
-    def hold(signum: int, _frame) -> None:
+    def handle(signum: int, _frame) -> None:
         interrupted.append(signum)
         # Not `from twisted.internet import reactor`: that would install the default reactor.
         reactor = sys.modules.get("twisted.internet.reactor")
-        if reactor is not None and reactor.running:
-            reactor.callFromThread(process.stop)
+        if reactor is None:
+            return  # noted: run_crawl stops before the crawl begins
+        # Queued until the reactor runs, if it does not yet.
+        if len(interrupted) == 1:
+            reactor.callFromThread(_log_signal, signum, "shutting down gracefully")
+            reactor.callFromThread(_stop_gracefully, process, reactor)
+        else:
+            reactor.callFromThread(_log_signal, signum, "again: stopping now")
+            reactor.callFromThread(_stop_reactor, reactor)
 
-    previous = signal.signal(signal.SIGINT, hold)
+    previous = {number: signal.signal(number, handle) for number in SHUTDOWN_SIGNALS}
     try:
         yield interrupted
     finally:
-        if signal.getsignal(signal.SIGINT) is hold:
-            signal.signal(signal.SIGINT, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
-def _note_interrupts(interrupted: list[int]) -> None:
-    """Scrapy's Ctrl-C handler, which it installs as the reactor starts, made to note the
-    signal too: a stop before the spider ran leaves Scrapy no finish reason, and crawl()
-    needs to know it was an interruption."""
-    scrapys = signal.getsignal(signal.SIGINT)
-    if not callable(scrapys):
+def _stop_gracefully(process: CrawlerProcess, reactor) -> None:
+    """Scrapy's graceful stop, once every engine runs. Asked of a crawler whose engine has
+    not started yet, Scrapy's stop leaves the engine to run, and the crawl, having been
+    told to stop, then never ends."""
+    if any(crawler.crawling and not crawler.engine.running for crawler in process.crawlers):
+        reactor.callLater(ENGINE_WAIT, _stop_gracefully, process, reactor)
         return
+    process.stop().addBoth(lambda _: _stop_reactor(reactor))
 
-    def noted(signum: int, frame) -> None:
-        interrupted.append(signum)
-        scrapys(signum, frame)
 
-    signal.signal(signal.SIGINT, noted)
+def _log_signal(signum: int, what: str) -> None:
+    logger.info("Received %s, %s", signal.Signals(signum).name, what)
+
+
+def _stop_reactor(reactor) -> None:
+    with suppress(RuntimeError):  # already stopping
+        reactor.stop()
 
 
 def archived_results(directory: Path, run_id: int | None) -> tuple[list[dict], dict, dict]:
