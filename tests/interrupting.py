@@ -2,6 +2,7 @@
 its run, as a user's Ctrl-C or a scheduler's SIGTERM may come, at the exact moment a test
 names. Enabled by tests/test_cli.py with -s, never by the package."""
 
+import asyncio
 import os
 import signal
 
@@ -10,10 +11,12 @@ from scrapy import signals
 
 class Interrupt:
     """INTERRUPT_AT names a Scrapy signal; at its first sending, the process gets
-    INTERRUPT_SIGNAL (SIGINT or SIGTERM), INTERRUPT_TIMES times over."""
+    INTERRUPT_SIGNAL (SIGINT or SIGTERM), INTERRUPT_TIMES times over. With INTERRUPT_HOLD
+    seconds, the receiver then waits that long, and so does whatever awaits the signal's
+    receivers: at engine_started, the engine, which runs only once they are done."""
 
-    def __init__(self, signum: int, times: int):
-        self.signum, self.times, self.sent = signum, times, False
+    def __init__(self, signum: int, times: int, hold: float):
+        self.signum, self.times, self.hold, self.sent = signum, times, hold, False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -21,8 +24,10 @@ class Interrupt:
         extension = cls(
             getattr(signal, settings.get("INTERRUPT_SIGNAL", "SIGINT")),
             settings.getint("INTERRUPT_TIMES", 1),
+            settings.getfloat("INTERRUPT_HOLD", 0),
         )
-        crawler.signals.connect(extension.send, signal=getattr(signals, settings["INTERRUPT_AT"]))
+        receiver = extension.send_and_hold if extension.hold else extension.send
+        crawler.signals.connect(receiver, signal=getattr(signals, settings["INTERRUPT_AT"]))
         return extension
 
     def send(self) -> None:
@@ -31,3 +36,7 @@ class Interrupt:
         self.sent = True
         for _ in range(self.times):
             os.kill(os.getpid(), self.signum)
+
+    async def send_and_hold(self) -> None:
+        self.send()
+        await asyncio.sleep(self.hold)

@@ -1,6 +1,7 @@
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -379,35 +380,57 @@ def test_ctrl_c_at_any_moment_of_start_up_is_one_line(tmp_path, delay):
         assert "interrupted" in err.strip().splitlines()[-1]
 
 
-@pytest.mark.parametrize(
-    ("moment", "signame", "times"),
-    [
-        ("spider_opened", "SIGINT", 1),  # the archive's run has begun, the engine not yet
-        ("engine_started", "SIGINT", 1),  # the engine starts: Scrapy's stop would hang it
-        ("response_received", "SIGINT", 1),  # mid-crawl
-        ("response_received", "SIGTERM", 1),  # a scheduler stops the crawl
-        ("response_received", "SIGINT", 2),  # twice: stop at once
-    ],
-)
-def test_a_signal_at_any_moment_of_the_crawl_is_an_interruption(tmp_path, moment, signame, times):
-    """The crawl sends itself the signal at that exact moment (tests/interrupting.py): it
-    ends, with 130 and one line, keeping what it stored; never an error, a hang or a
-    traceback."""
+def interrupted_crawl(archive: Path, moment: str, signame: str, times: int = 1, hold: float = 0):
+    """A crawl of the samples that sends itself `signame` at `moment` (tests/interrupting.py)."""
     extensions = {**EXTENSIONS, "tests.interrupting.Interrupt": 0}
-    process = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "newsarchive", "crawl", "--replay", "samples",
-         "--archive", str(tmp_path), "-q",
+         "--archive", str(archive), "-q",
          "-s", f"EXTENSIONS={json.dumps(extensions)}", "-s", f"INTERRUPT_AT={moment}",
-         "-s", f"INTERRUPT_SIGNAL={signame}", "-s", f"INTERRUPT_TIMES={times}"],
+         "-s", f"INTERRUPT_SIGNAL={signame}", "-s", f"INTERRUPT_TIMES={times}",
+         "-s", f"INTERRUPT_HOLD={hold}"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=60,
     )  # fmt: skip
+
+
+def assert_interrupted(process: subprocess.CompletedProcess) -> None:
     assert "Traceback" not in process.stderr
     assert process.returncode == 130, process.stderr
     assert "interrupted" in process.stderr.strip().splitlines()[-1]
     assert "records new        44" not in process.stdout  # stopped, not run to its end
+
+
+@pytest.mark.parametrize(
+    ("moment", "signame", "hold"),
+    [
+        ("spider_opened", "SIGINT", 0),  # the archive's run has begun, the engine not yet
+        ("engine_started", "SIGINT", 0),  # as the engine starts
+        ("engine_started", "SIGINT", 0.3),  # the engine held from running: Scrapy's own
+        # stop, asked then, leaves it to run, and the crawl only ends when the reactor does
+        ("response_received", "SIGINT", 0),  # mid-crawl
+        ("response_received", "SIGTERM", 0),  # a scheduler stops the crawl
+    ],
+)
+def test_a_signal_at_any_moment_of_the_crawl_stops_it_gracefully(tmp_path, moment, signame, hold):
+    """The crawl sends itself the signal at that exact moment: it ends with 130 and one
+    line, never an error, a hang or a traceback, and its spider closes, so the archive's
+    run is finished as one that was shut down."""
+    assert_interrupted(interrupted_crawl(tmp_path, moment, signame, hold=hold))
+    with sqlite3.connect(tmp_path / "archive.sqlite3") as db:
+        runs = db.execute("SELECT finish_reason, finished_at IS NOT NULL FROM runs").fetchall()
+    assert runs == [("shutdown", 1)]
+
+
+def test_a_second_signal_stops_the_crawl_at_once(tmp_path):
+    """Ctrl-C twice: the reactor stops without waiting for the spider to close (the run is
+    left for the next one to mark interrupted), and that is an interruption too."""
+    assert_interrupted(interrupted_crawl(tmp_path, "response_received", "SIGINT", times=2))
+    with sqlite3.connect(tmp_path / "archive.sqlite3") as db:
+        finished = db.execute("SELECT COUNT(*) FROM runs WHERE finished_at IS NOT NULL")
+        assert finished.fetchone() == (0,)
 
 
 @pytest.mark.parametrize("run_began", [True, False])
