@@ -27,7 +27,7 @@ from newsarchive.commands.common import (
     UserError,
     archive_dir,
 )
-from newsarchive.crawl.archive import ARCHIVE_ERROR, UNWRITTEN
+from newsarchive.crawl.archive import ARCHIVE_ERROR, UNWRITTEN, close_crawl_archive
 from newsarchive.crawl.destinations import FOLLOWED_SCHEMES
 from newsarchive.crawl.quality import DROPS
 from newsarchive.output.files import atomic_output
@@ -247,6 +247,7 @@ def run_crawl(args: argparse.Namespace, settings: Settings) -> tuple[Crawler, fl
             if interrupted:
                 raise KeyboardInterrupt  # before anything was fetched: nothing to keep
             process.start(install_signal_handlers=False)
+            close_crawl_archive(crawler)  # left open when a second Ctrl-C stopped the reactor
     finally:
         if replay:
             replay.stop()

@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 ARCHIVE_ERROR = "newsarchive/archive_error"  # stats: why the archive stopped taking writes
 UNWRITTEN = "newsarchive/unwritten_failures"  # stats: failures the archive could not take
 COMMIT_EVERY = 0.5  # seconds of a crawl's writes committed together (database.group_commits)
-_open: WeakKeyDictionary[Crawler, tuple[Archive, CrawlLock]] = WeakKeyDictionary()
+_open: WeakKeyDictionary[Crawler, tuple[Archive, CrawlLock, LoopingCall]] = WeakKeyDictionary()
 
 
 class ArchiveFailed(DropItem):
@@ -52,14 +52,31 @@ def crawl_archive(crawler: Crawler) -> Archive:
         except Exception:
             archive.close()
             raise
-        _open[crawler] = (archive, lock)
         group_commits(archive.db)
         committer = LoopingCall(_commit, crawler, archive)
+        _open[crawler] = (archive, lock, committer)
         committer.start(COMMIT_EVERY, now=False)
         crawler.signals.connect(
-            _closer(crawler, committer), signal=signals.engine_stopped, weak=False
+            lambda: close_crawl_archive(crawler), signal=signals.engine_stopped, weak=False
         )
     return _open[crawler][0]
+
+
+def close_crawl_archive(crawler: Crawler) -> None:
+    """The crawl's archive, if still open, committed, closed and unlocked: as its engine
+    stops, or after the reactor stopped without it (a second Ctrl-C). Each write is whole
+    (a savepoint, database.transaction), so what this commits is what a crash just after
+    a commit would have left, and the summary's counts are what the archive holds."""
+    archive, lock, committer = _open.pop(crawler, (None, None, None))
+    if archive is None:
+        return
+    if committer.running:
+        committer.stop()
+    try:
+        _commit(crawler, archive)
+    finally:
+        archive.close()
+        lock.release()
 
 
 def _commit(crawler: Crawler, archive: Archive) -> None:
@@ -68,21 +85,6 @@ def _commit(crawler: Crawler, archive: Archive) -> None:
     except sqlite3.Error as error:
         logger.error("The writes of the last %s s could not be committed", COMMIT_EVERY)
         archive_failed(crawler, error)
-
-
-def _closer(crawler: Crawler, committer: LoopingCall):
-    def engine_stopped() -> None:
-        if committer.running:
-            committer.stop()
-        archive, lock = _open.pop(crawler, (None, None))
-        if archive is not None:
-            try:
-                _commit(crawler, archive)
-            finally:
-                archive.close()
-                lock.release()
-
-    return engine_stopped
 
 
 def archive_failed(crawler: Crawler, error: sqlite3.Error) -> None:
