@@ -1,7 +1,6 @@
 """Making checks: compare a stored reprint with its stored original and store the result."""
 
 import json
-import multiprocessing
 import os
 from collections import Counter, deque
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ from newsarchive.archive import Archive
 from newsarchive.archive.database import commit_group, group_commits
 from newsarchive.clock import utc_now
 from newsarchive.compare import compare
+from newsarchive.processes import sigint_deferred, spawn_context
 
 COMMIT_EVERY = 500  # checks stored per commit by check_all
 CHUNK = 32  # pairs a check_all worker is given at a time
@@ -144,20 +144,23 @@ def _checks(archive: Archive, urls: list[str], workers: int) -> Iterator[tuple]:
             pair = pair_of(archive, url)
             yield (compare_pair(pair) if pair is not None else None), []
         return
-    # spawn: a forked child would share this process's open SQLite connection.
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         workers,
-        mp_context=multiprocessing.get_context("spawn"),
+        mp_context=spawn_context(),  # Ctrl-C is this process's to handle, not the workers'
         initializer=_open_reader,
         initargs=(archive.directory,),
-    ) as pool:
+    )
+    try:
         pending: deque = deque()
         for start in range(0, len(urls), CHUNK):
-            pending.append(pool.submit(_checks_of, urls[start : start + CHUNK]))
+            with sigint_deferred():  # submit() may start a worker
+                pending.append(pool.submit(_checks_of, urls[start : start + CHUNK]))
             if len(pending) >= IN_FLIGHT * workers:
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
+    finally:
+        pool.shutdown(cancel_futures=True)  # interrupted: the chunks not begun are dropped
 
 
 _reader: Archive | None = None  # a check_all worker's own connection to the archive

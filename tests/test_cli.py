@@ -1,6 +1,7 @@
 import json
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -502,3 +503,60 @@ def test_ctrl_c_while_the_process_exits_changes_nothing(tmp_path):
         err = process.stderr.read()
     assert process.returncode == 0, err
     assert "Traceback" not in err
+
+
+def sigint_disposition(pid: int) -> str | None:
+    """ "ignored" or "caught" as /proc/PID/status gives SIGINT's disposition; None while it is
+    neither (a process still starting) or once the process is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    masks = dict(line.split(":\t", 1) for line in status.splitlines() if ":\t" in line)
+    bit = 1 << (signal.SIGINT - 1)
+    for name, disposition in (("SigIgn", "ignored"), ("SigCgt", "caught")):
+        if int(masks[name], 16) & bit:
+            return disposition
+    return None
+
+
+def is_worker(pid: int) -> bool:
+    """A process multiprocessing spawned to run a task (not its resource tracker, which
+    ignores SIGINT by itself, once it has started)."""
+    try:
+        return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def test_ctrl_c_during_check_is_one_line_from_its_workers_too(tmp_path, crawled_archive):
+    """A terminal's Ctrl-C reaches `check`'s worker processes as well. They start with it
+    ignored, so that, sent once they run Python, it gives the command's one line and none of
+    theirs (each would print a KeyboardInterrupt traceback)."""
+    archive = tmp_path / "archive"
+    shutil.copytree(crawled_archive, archive)
+    with subprocess.Popen(
+        [sys.executable, "-m", "newsarchive", "check", "--archive", str(archive),
+         "--workers", "2"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    ) as process:  # fmt: skip
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+        deadline = time.monotonic() + 30
+        known: list[str] = []
+        # Both workers started, and the command's own Ctrl-C no longer ignored as it is
+        # while it starts one (a signal's disposition is the whole process's).
+        while len(known) < 2 or sigint_disposition(process.pid) != "caught":
+            assert process.poll() is None and time.monotonic() < deadline, process.stderr.read()
+            workers = [pid for pid in map(int, children.read_text().split()) if is_worker(pid)]
+            known = [d for d in map(sigint_disposition, workers) if d is not None]
+            time.sleep(0.002)
+        os.killpg(process.pid, signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    assert known == ["ignored"] * len(known)
+    assert "Traceback" not in err
+    assert process.returncode == 130, (out, err)
+    assert err.strip().splitlines() == ["newsarchive check: interrupted"]

@@ -19,12 +19,9 @@ GIL from the reactor at every page, about what the worker saved it (bench/crawl.
 
 import asyncio
 import logging
-import multiprocessing
 import os
 import pickle
-import signal
 import struct
-import threading
 import traceback
 from collections.abc import Callable
 from itertools import count
@@ -33,6 +30,8 @@ from weakref import WeakKeyDictionary
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+
+from newsarchive.processes import spawn_context
 
 logger = logging.getLogger(__name__)
 _pools: WeakKeyDictionary[Crawler, "Workers | None"] = WeakKeyDictionary()
@@ -117,7 +116,7 @@ class Worker:
         self.process = context.Process(
             target=serve, args=(task_reader, result_writer, warm_up), daemon=True
         )
-        self._start()
+        self.process.start()  # SIGINT ignored: Ctrl-C is the crawl's to handle
         task_reader.close()  # the worker's ends: its exit is an end of file here
         result_writer.close()
         for connection in (self.tasks, self.results):
@@ -127,22 +126,6 @@ class Worker:
         self.outbox, self.inbox = bytearray(), bytearray()
         self.waiting: dict[int, asyncio.Future] = {}
         self.closed = False
-
-    def _start(self) -> None:
-        """Start the process with SIGINT ignored, which it inherits (Python then installs no
-        KeyboardInterrupt of its own): Ctrl-C to the process group is the crawl's to handle
-        (it stops the engine, which stops the workers), not a traceback from each worker.
-        Blocked meanwhile here, so a Ctrl-C to the crawl itself waits, and is not lost."""
-        if threading.current_thread() is not threading.main_thread():
-            self.process.start()  # only the main thread may set a signal's handler
-            return
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
-        try:
-            self.process.start()
-        finally:
-            signal.signal(signal.SIGINT, handler)
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         """Read and write through `loop` (a test runs several loops one after another)."""
@@ -247,7 +230,7 @@ class Workers:
 
     def __init__(self, size: int):
         self.size = size
-        self.context = multiprocessing.get_context("spawn")  # a fork would copy the reactor
+        self.context = spawn_context()
         self.workers: list[Worker] = []
         self.numbers = count()
         self.broken = False
