@@ -290,9 +290,9 @@ def _signals_handled(process: CrawlerProcess) -> Iterator[list[int]]:
 
 
 def _stop_gracefully(process: CrawlerProcess, reactor) -> None:
-    """Scrapy's graceful stop, once every engine runs. Asked of a crawler whose engine has
-    not started yet, Scrapy's stop leaves the engine to run, and the crawl, having been
-    told to stop, then never ends."""
+    """Scrapy's graceful stop, once every engine runs. Asked earlier, it only marks the
+    crawler stopped and leaves its engine to start and run: the spider would then never
+    close, and the crawl would end only as the reactor is stopped, cut off."""
     if any(crawler.crawling and not crawler.engine.running for crawler in process.crawlers):
         reactor.callLater(ENGINE_WAIT, _stop_gracefully, process, reactor)
         return
