@@ -382,19 +382,23 @@ def test_ctrl_c_at_any_moment_of_start_up_is_one_line(tmp_path, delay):
         assert "interrupted" in err.strip().splitlines()[-1]
 
 
-def interrupted_crawl(archive: Path, moment: str, signame: str, times: int = 1, hold: float = 0):
-    """A crawl of the samples that sends itself `signame` at `moment` (tests/interrupting.py)."""
+def interrupted_crawl(
+    archive: Path, moment: str, signame: str, times: int = 1, hold: float = 0, group=False
+):
+    """A crawl of the samples that sends itself `signame` at `moment` (tests/interrupting.py),
+    in a session of its own: its process group is the crawl and its workers."""
     extensions = {**EXTENSIONS, "tests.interrupting.Interrupt": 0}
     return subprocess.run(
         [sys.executable, "-m", "newsarchive", "crawl", "--replay", "samples",
          "--archive", str(archive), "-q",
          "-s", f"EXTENSIONS={json.dumps(extensions)}", "-s", f"INTERRUPT_AT={moment}",
          "-s", f"INTERRUPT_SIGNAL={signame}", "-s", f"INTERRUPT_TIMES={times}",
-         "-s", f"INTERRUPT_HOLD={hold}"],
+         "-s", f"INTERRUPT_HOLD={hold}", "-s", f"INTERRUPT_GROUP={group}"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=60,
+        start_new_session=True,
     )  # fmt: skip
 
 
@@ -403,24 +407,28 @@ def assert_interrupted(process: subprocess.CompletedProcess) -> None:
     assert process.returncode == 130, process.stderr
     assert "interrupted" in process.stderr.strip().splitlines()[-1]
     assert "records new        44" not in process.stdout  # stopped, not run to its end
+    assert "worker process died" not in process.stderr  # the workers take no signal
 
 
 @pytest.mark.parametrize(
-    ("moment", "signame", "hold"),
+    ("moment", "signame", "hold", "group"),
     [
-        ("spider_opened", "SIGINT", 0),  # the archive's run has begun, the engine not yet
-        ("engine_started", "SIGINT", 0),  # as the engine starts
-        ("engine_started", "SIGINT", 0.3),  # the engine held from running: Scrapy's own
-        # stop, asked then, leaves it to run, and the crawl only ends when the reactor does
-        ("response_received", "SIGINT", 0),  # mid-crawl
-        ("response_received", "SIGTERM", 0),  # a scheduler stops the crawl
+        ("spider_opened", "SIGINT", 0, False),  # the archive's run has begun, not the engine
+        ("engine_started", "SIGINT", 0, False),  # as the engine starts
+        ("engine_started", "SIGINT", 0.3, False),  # the engine held from running: Scrapy's
+        # own stop, asked then, leaves it to run, and the crawl only ends when the reactor does
+        ("response_received", "SIGINT", 0, False),  # mid-crawl
+        ("response_received", "SIGTERM", 0, False),  # a scheduler stops the crawl
+        ("response_received", "SIGINT", 0, True),  # a terminal's Ctrl-C, to the workers too
     ],
 )
-def test_a_signal_at_any_moment_of_the_crawl_stops_it_gracefully(tmp_path, moment, signame, hold):
+def test_a_signal_at_any_moment_of_the_crawl_stops_it_gracefully(
+    tmp_path, moment, signame, hold, group
+):
     """The crawl sends itself the signal at that exact moment: it ends with 130 and one
     line, never an error, a hang or a traceback, and its spider closes, so the archive's
     run is finished as one that was shut down."""
-    assert_interrupted(interrupted_crawl(tmp_path, moment, signame, hold=hold))
+    assert_interrupted(interrupted_crawl(tmp_path, moment, signame, hold=hold, group=group))
     with sqlite3.connect(tmp_path / "archive.sqlite3") as db:
         runs = db.execute("SELECT finish_reason, finished_at IS NOT NULL FROM runs").fetchall()
     assert runs == [("shutdown", 1)]

@@ -489,6 +489,12 @@ def test_the_service_runs_a_crawl_into_the_directory_it_may_write():
     assert args.archive == Path("/var/lib") / service["StateDirectory"]
 
 
+def test_systemctl_stop_signals_the_crawl_alone():
+    """SIGTERM to the crawl's process only (KillMode=mixed), not to its workers too, which do
+    not ignore it: the crawl stops gracefully and stops them (test_cli's signal tests)."""
+    assert unit(SERVICE)["Service"]["KillMode"] == "mixed"
+
+
 def test_the_timer_starts_the_service_every_6_hours():
     timer = unit(TIMER)
     assert "Unit" not in timer["Timer"]  # so it starts the service of its own name
