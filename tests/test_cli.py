@@ -383,7 +383,7 @@ def test_ctrl_c_at_any_moment_of_start_up_is_one_line(tmp_path, delay):
 
 
 def interrupted_crawl(
-    archive: Path, moment: str, signame: str, times: int = 1, hold: float = 0, group=False
+    archive: Path, moment: str, signame: str, times: int = 1, hold: float = 0, group: bool = False
 ):
     """A crawl of the samples that sends itself `signame` at `moment` (tests/interrupting.py),
     in a session of its own: its process group is the crawl and its workers."""
