@@ -357,19 +357,25 @@ def test_compare_refuses_a_binary_file(tmp_path):
     assert_one_line_error(run("compare", str(binary), str(text)), 1, "is a binary file")
 
 
-@pytest.mark.parametrize("delay", [0.1, 0.3, 0.5, 0.8])
-def test_ctrl_c_at_any_moment_of_start_up_is_one_line(tmp_path, delay):
-    """Ctrl-C while Python imports, while the replay server starts, while Scrapy builds the
-    crawler or runs it: sent to the process group, as a terminal does."""
-    process = subprocess.Popen(
+def sample_crawl(archive: Path, *args: str, **options) -> subprocess.Popen:
+    """`newsarchive crawl --replay samples -q` into `archive`, started with its output piped;
+    `options` go to Popen (start_new_session, env)."""
+    return subprocess.Popen(
         [sys.executable, "-m", "newsarchive", "crawl", "--replay", "samples",
-         "--archive", str(tmp_path), "-q"],
+         "--archive", str(archive), "-q", *args],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        start_new_session=True,
+        **options,
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("delay", [0.1, 0.3, 0.5, 0.8])
+def test_ctrl_c_at_any_moment_of_start_up_is_one_line(tmp_path, delay):
+    """Ctrl-C while Python imports, while the replay server starts, while Scrapy builds the
+    crawler or runs it: sent to the process group, as a terminal does."""
+    process = sample_crawl(tmp_path, start_new_session=True)
     time.sleep(delay)
     os.killpg(process.pid, signal.SIGINT)
     out, err = process.communicate(timeout=60)
@@ -388,18 +394,19 @@ def interrupted_crawl(
     """A crawl of the samples that sends itself `signame` at `moment` (tests/interrupting.py),
     in a session of its own: its process group is the crawl and its workers."""
     extensions = {**EXTENSIONS, "tests.interrupting.Interrupt": 0}
-    return subprocess.run(
-        [sys.executable, "-m", "newsarchive", "crawl", "--replay", "samples",
-         "--archive", str(archive), "-q",
-         "-s", f"EXTENSIONS={json.dumps(extensions)}", "-s", f"INTERRUPT_AT={moment}",
-         "-s", f"INTERRUPT_SIGNAL={signame}", "-s", f"INTERRUPT_TIMES={times}",
-         "-s", f"INTERRUPT_HOLD={hold}", "-s", f"INTERRUPT_GROUP={group}"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    with sample_crawl(
+        archive,
+        "-s", f"EXTENSIONS={json.dumps(extensions)}", "-s", f"INTERRUPT_AT={moment}",
+        "-s", f"INTERRUPT_SIGNAL={signame}", "-s", f"INTERRUPT_TIMES={times}",
+        "-s", f"INTERRUPT_HOLD={hold}", "-s", f"INTERRUPT_GROUP={group}",
         start_new_session=True,
-    )  # fmt: skip
+    ) as process:  # fmt: skip
+        try:
+            out, err = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()  # a hung crawl fails the test, as subprocess.run's timeout does
+            raise
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
 def assert_interrupted(process: subprocess.CompletedProcess) -> None:
@@ -492,15 +499,10 @@ def test_ctrl_c_while_the_command_line_is_built_is_one_line(monkeypatch, capsys)
 def test_ctrl_c_while_the_process_exits_changes_nothing(tmp_path):
     """Once the summary is out, the crawl is done: Ctrl-C after it, again and again while
     Python shuts down, leaves the exit status the crawl decided."""
-    with subprocess.Popen(
-        [sys.executable, "-m", "newsarchive", "crawl", "--replay", "samples",
-         "--archive", str(tmp_path), "-q"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    with sample_crawl(
+        tmp_path,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},  # each line as it is printed
-    ) as process:  # fmt: skip
+    ) as process:
         line = ""
         while not line.startswith("Checks"):
             line = process.stdout.readline()
