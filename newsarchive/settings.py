@@ -94,6 +94,9 @@ DOWNLOADER_MIDDLEWARES = {
 
 # Order: complete derived fields, reject broken records, drop what the archive already holds,
 # store, then check reprints against originals, which needs the records stored.
+# Scrapy's in-memory stats, without the hook it runs on every attribute read (crawl/stats.py).
+STATS_CLASS = "newsarchive.crawl.stats.CrawlStats"
+
 ITEM_PIPELINES = {
     "newsarchive.pipelines.normalize.NormalizePipeline": 100,
     "newsarchive.pipelines.validate.ValidatePipeline": 200,
