@@ -105,7 +105,14 @@ ITEM_PIPELINES = {
     "newsarchive.pipelines.check.CheckPipeline": 500,
 }
 
+# Scrapy's telnet console and its remote control both run Python code sent to a port on this
+# machine (the remote control's token in a file of the user's profile): not for a crawler of
+# pages nobody here controls, run unattended.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+
 EXTENSIONS = {
+    "newsarchive.crawl.logs.HeldLogLevel": 0,
     "newsarchive.crawl.garbage.GarbageCollection": 400,
     "newsarchive.crawl.progress.ProgressExtension": 500,
     "newsarchive.crawl.quality.QualityMonitor": 510,

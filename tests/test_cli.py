@@ -371,6 +371,46 @@ def sample_crawl(archive: Path, *args: str, **options) -> subprocess.Popen:
     )  # fmt: skip
 
 
+def probed_crawl(tmp_path: Path, *flags: str) -> dict:
+    """The sample crawl with tests/logprobe.py: the log records it made, by level and by
+    logger, from the making of its extensions to the spider's close."""
+    counts = tmp_path / "counts.json"
+    extensions = {**EXTENSIONS, "tests.logprobe.LogProbe": 0}
+    crawl = sample_crawl(
+        tmp_path / "archive", *flags,
+        "-s", f"EXTENSIONS={json.dumps(extensions)}", "-s", f"LOG_PROBE_FILE={counts}",
+    )  # fmt: skip
+    out, err = crawl.communicate(timeout=120)
+    assert crawl.returncode == 0, err
+    assert "records new        44" in out
+    return json.loads(counts.read_text())
+
+
+def test_a_quiet_crawl_makes_no_log_record_below_a_warning_while_it_fetches(tmp_path):
+    """Scrapy's DEBUG lines of every page and item, and its INFO ones, are not even made:
+    the root logger stops them before they are built."""
+    made = probed_crawl(tmp_path)
+    assert made["running"] == {}  # the samples' crawl warns of nothing
+    assert "DEBUG" not in made["levels"]
+    assert made["loggers"]["scrapy.middleware"] >= 1  # the probe heard the start-up lines
+
+
+def test_a_verbose_crawl_makes_its_info_records_and_no_debug_one(tmp_path):
+    made = probed_crawl(tmp_path, "-v")
+    assert set(made["running"]) == {"INFO"}  # "Closing spider (finished)", at least
+    assert "DEBUG" not in made["levels"]
+
+
+def test_a_crawl_opens_neither_scrapys_telnet_console_nor_its_remote_control(tmp_path):
+    """Both run Python code sent to a port on this machine, the remote control's token in a
+    file of the user's profile: not for a crawler of pages nobody here controls. Each logs
+    the port it listens on as it starts, at INFO."""
+    loggers = probed_crawl(tmp_path, "-v")["loggers"]
+    assert "scrapy.extensions.telnet" not in loggers
+    assert "scrapy.extensions.remote_control" not in loggers
+    assert "scrapy.core.engine" in loggers  # the probe hears INFO records
+
+
 @pytest.mark.parametrize("delay", [0.1, 0.3, 0.5, 0.8])
 def test_ctrl_c_at_any_moment_of_start_up_is_one_line(tmp_path, delay):
     """Ctrl-C while Python imports, while the replay server starts, while Scrapy builds the
