@@ -560,6 +560,65 @@ def test_grouped_writes_are_committed_together_and_a_failed_one_leaves_the_other
     assert committed_urls(tmp_path) == sorted([SEED, SEED_ORIGINAL])
 
 
+def traced(db: sqlite3.Connection) -> list[str]:
+    """The statements `db` runs from now on, as SQLite reports them."""
+    statements: list[str] = []
+    db.set_trace_callback(statements.append)
+    return statements
+
+
+def refuse_fetch_of(db: sqlite3.Connection, url: str) -> None:
+    """Make SQLite fail the write of `url`'s fetch, as a constraint would."""
+    db.execute(
+        "CREATE TEMP TRIGGER refused BEFORE INSERT ON fetches"
+        f" WHEN NEW.url = '{url}' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+    )
+
+
+def committed_fetches(tmp_path) -> list[str]:
+    with closing(sqlite3.connect(tmp_path / "archive" / "archive.sqlite3")) as db:
+        return [row[0] for row in db.execute("SELECT url FROM fetches ORDER BY url")]
+
+
+def test_a_grouped_fetch_of_one_url_is_one_statement_committed_with_the_group(archive, tmp_path):
+    group_commits(archive.db)
+    archive.records.save(sample_record(SEED))
+    statements = traced(archive.db)
+    archive.fetches.remember(SEED_ORIGINAL, "original", 200)
+    assert [sql.split()[0] for sql in statements] == ["INSERT"]  # no savepoint around it
+    assert committed_fetches(tmp_path) == []
+    commit_group(archive.db)
+    assert committed_fetches(tmp_path) == [SEED_ORIGINAL]
+    assert committed_urls(tmp_path) == [SEED]
+
+
+def test_a_grouped_fetch_that_fails_leaves_the_groups_other_writes(archive, tmp_path):
+    group_commits(archive.db)
+    archive.records.save(sample_record(SEED))
+    refuse_fetch_of(archive.db, SEED_ORIGINAL)
+    with pytest.raises(sqlite3.IntegrityError):
+        archive.fetches.remember(SEED_ORIGINAL, "original", 200)
+    archive.fetches.remember(SEED, "reprint", 200)
+    commit_group(archive.db)
+    assert committed_fetches(tmp_path) == [SEED]
+    assert committed_urls(tmp_path) == [SEED]
+
+
+def test_a_grouped_redirect_chain_is_remembered_whole_or_not_at_all(archive, tmp_path):
+    group_commits(archive.db)
+    refuse_fetch_of(archive.db, SEED_ORIGINAL)  # the chain's second URL
+    with pytest.raises(sqlite3.IntegrityError):
+        archive.fetches.remember([SEED, SEED_ORIGINAL], "reprint", 200)
+    archive.fetches.remember(REPRINT_10598, "reprint", 200)
+    commit_group(archive.db)
+    assert committed_fetches(tmp_path) == [REPRINT_10598]  # not the chain's first URL alone
+
+
+def test_an_ungrouped_fetch_is_committed_at_once(archive, tmp_path):
+    archive.fetches.remember(SEED, "reprint", 200)
+    assert committed_fetches(tmp_path) == [SEED]
+
+
 def test_a_group_not_committed_when_the_process_dies_is_not_in_the_archive(tmp_path):
     script = (
         "import os, sys\n"

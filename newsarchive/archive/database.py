@@ -142,6 +142,21 @@ def transaction(db: sqlite3.Connection) -> Iterator[None]:
         yield
 
 
+@contextmanager
+def statement(db: sqlite3.Connection) -> Iterator[None]:
+    """A write of one statement, committed at its end like transaction()'s. SQLite undoes a
+    failed statement by itself, so on a connection that groups its commits it needs the open
+    transaction only, not a savepoint: two statements fewer for the fetch every page records.
+    """
+    if getattr(db, "grouped", False):
+        if not db.in_transaction:
+            db.execute("BEGIN IMMEDIATE")
+        yield
+        return
+    with transaction(db):
+        yield
+
+
 def group_commits(db: sqlite3.Connection) -> None:
     """From now on, writes wait in one transaction until commit_group() commits them together.
 

@@ -5,7 +5,7 @@ conditionally (If-None-Match, If-Modified-Since)."""
 import sqlite3
 from typing import Any
 
-from newsarchive.archive.database import transaction
+from newsarchive.archive.database import statement, transaction
 from newsarchive.archive.urls import canonical
 from newsarchive.clock import utc_now
 
@@ -33,7 +33,7 @@ class Fetches:
         keeps the validators it confirmed."""
         urls = [url] if isinstance(url, str) else url
         now = utc_now()
-        with transaction(self.db):
+        with transaction(self.db) if len(urls) > 1 else statement(self.db):
             self.db.executemany(
                 "INSERT INTO fetches (url, kind, fetched_at, status, etag, last_modified, run)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET"
