@@ -325,7 +325,9 @@ def median(rounds: list[dict]) -> dict:
     return {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
 
 
-def report(results: dict[str, dict], articles: int) -> None:
+def report(results: dict[str, dict], articles: int, rounds: dict[str, list[dict]]) -> None:
+    """The medians' table, then the ratios against their targets with each round's own: the
+    machine's speed drifts from one crawl to the next, and the spread shows by how much."""
     row = "{:<12} {:>6} {:>8} {:>6} {:>10} {:>8} {:>6} {:>8} {:>10} {:>10} {:>9} {:>9} {:>7}".format
     print(
         row(
@@ -365,8 +367,9 @@ def report(results: dict[str, dict], articles: int) -> None:
     # The targets of the issue that set them: 0.9 without the checks, 0.8 with them.
     for name, target in (("newsarchive", " (target >= 0.9)"), ("+ checks", " (target >= 0.8)")):
         r = results[name]
+        each = " ".join(f"{crawl['ratio']:.2f}" for crawl in rounds[name])
         print(
-            f"ratio {name}/baseline pages/s: {r['ratio']:.2f}{target}; "
+            f"ratio {name}/baseline pages/s: {r['ratio']:.2f}{target}, rounds {each}; "
             f"{r['wall_ratio']:.2f} on wall time, interpreter start-up included"
         )
     for name, r in results.items():
@@ -429,7 +432,7 @@ def main() -> int:
             add_ratios(results)
             for name in CRAWLERS:
                 rounds[name].append(results[name])
-    report({name: median(results) for name, results in rounds.items()}, articles)
+    report({name: median(results) for name, results in rounds.items()}, articles, rounds)
     if code_version()[1] != before:
         print("note: the code changed during the run: the crawlers did not all run the same code")
     found = problems(rounds, articles)
