@@ -92,11 +92,11 @@ DOWNLOADER_MIDDLEWARES = {
     "newsarchive.crawl.warc.WarcMiddleware": 950,
 }
 
-# Order: complete derived fields, reject broken records, drop what the archive already holds,
-# store, then check reprints against originals, which needs the records stored.
 # Scrapy's in-memory stats, without the hook it runs on every attribute read (crawl/stats.py).
 STATS_CLASS = "newsarchive.crawl.stats.CrawlStats"
 
+# Order: complete derived fields, reject broken records, drop what the archive already holds,
+# store, then check reprints against originals, which needs the records stored.
 ITEM_PIPELINES = {
     "newsarchive.pipelines.normalize.NormalizePipeline": 100,
     "newsarchive.pipelines.validate.ValidatePipeline": 200,

@@ -386,26 +386,32 @@ def probed_crawl(tmp_path: Path, *flags: str) -> dict:
     return json.loads(counts.read_text())
 
 
+@pytest.fixture(scope="module")
+def verbose_probe(tmp_path_factory) -> dict:
+    """The log records a verbose sample crawl made (probed_crawl), for the tests that read
+    them."""
+    return probed_crawl(tmp_path_factory.mktemp("verbose"), "-v")
+
+
 def test_a_quiet_crawl_makes_no_log_record_below_a_warning_while_it_fetches(tmp_path):
     """Scrapy's DEBUG lines of every page and item, and its INFO ones, are not even made:
-    the root logger stops them before they are built."""
+    their loggers, held at the crawl's level, stop them before they are built."""
     made = probed_crawl(tmp_path)
     assert made["running"] == {}  # the samples' crawl warns of nothing
     assert "DEBUG" not in made["levels"]
     assert made["loggers"]["scrapy.middleware"] >= 1  # the probe heard the start-up lines
 
 
-def test_a_verbose_crawl_makes_its_info_records_and_no_debug_one(tmp_path):
-    made = probed_crawl(tmp_path, "-v")
-    assert set(made["running"]) == {"INFO"}  # "Closing spider (finished)", at least
-    assert "DEBUG" not in made["levels"]
+def test_a_verbose_crawl_makes_its_info_records_and_no_debug_one(verbose_probe):
+    assert set(verbose_probe["running"]) == {"INFO"}  # "Closing spider (finished)", at least
+    assert "DEBUG" not in verbose_probe["levels"]
 
 
-def test_a_crawl_opens_neither_scrapys_telnet_console_nor_its_remote_control(tmp_path):
+def test_a_crawl_opens_neither_scrapys_telnet_console_nor_its_remote_control(verbose_probe):
     """Both run Python code sent to a port on this machine, the remote control's token in a
     file of the user's profile: not for a crawler of pages nobody here controls. Each logs
     the port it listens on as it starts, at INFO."""
-    loggers = probed_crawl(tmp_path, "-v")["loggers"]
+    loggers = verbose_probe["loggers"]
     assert "scrapy.extensions.telnet" not in loggers
     assert "scrapy.extensions.remote_control" not in loggers
     assert "scrapy.core.engine" in loggers  # the probe hears INFO records
